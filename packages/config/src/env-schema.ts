@@ -1,0 +1,51 @@
+import { z } from "zod";
+
+const bool = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .default("false")
+  .transform((v) => v === "true" || v === "1" || v === "yes");
+
+const int = (def: number, min: number, max: number) => z.coerce.number().int().min(min).max(max).default(def);
+
+const jsonStringArray = z
+  .string()
+  .default("[]")
+  .transform((s, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(s);
+      if (Array.isArray(parsed) && parsed.every((x) => typeof x === "string")) return parsed as string[];
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: "custom", message: 'must be a JSON array of strings, e.g. ["--foo=bar"]' });
+    return z.NEVER;
+  });
+
+/** Every setting of every process; each process reads the subset it needs. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  PORT: int(3000, 0, 65535),
+  WORKER_PORT: int(3001, 0, 65535),
+  DISPATCHER_PORT: int(3002, 0, 65535),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "must be a postgresql:// URL")
+    .default("postgresql://postgres@127.0.0.1:5432/browserfleet"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - only").default("bf"),
+  ALLOW_LOOPBACK_TARGETS: bool,
+  WORKER_CONCURRENCY: int(4, 1, 64),
+  CHROMIUM_PATH: z.string().min(1).default("/usr/bin/chromium"),
+  CHROMIUM_EXTRA_ARGS: jsonStringArray,
+  BROWSER_RECYCLE_PAGES: int(500, 1, 1_000_000),
+  JOB_LOCK_MS: int(30_000, 1_000, 600_000),
+  JOB_MAX_ATTEMPTS: int(3, 1, 10),
+  SYNC_TIMEOUT_MS: int(60_000, 1_000, 600_000),
+  BODY_LIMIT_BYTES: int(1_048_576, 1_024, 104_857_600),
+  SHUTDOWN_TIMEOUT_MS: int(30_000, 0, 600_000),
+  WEBHOOK_RETRY_SCALE: z.coerce.number().positive().max(1000).default(1),
+});
+
+export type AppConfig = z.infer<typeof envSchema>;

@@ -1,0 +1,34 @@
+// Every API error code with its HTTP status; the single map the error middleware renders from.
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  INVALID_ID: 400,
+  UNAUTHORIZED: 401,
+  INVALID_API_KEY: 401,
+  INSUFFICIENT_CREDIT: 402,
+  NOT_FOUND: 404,
+  JOB_TERMINAL: 409,
+  IDEMPOTENCY_CONFLICT: 409,
+  AGENT_NOT_RUNNING: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  URL_NOT_ALLOWED: 422,
+  TOO_MANY_REQUESTS: 429,
+  INTERNAL_ERROR: 500,
+  UPSTREAM_UNAVAILABLE: 502,
+  SERVICE_UNAVAILABLE: 503,
+  UPSTREAM_TIMEOUT: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+/** Why one page (a job item) failed. */
+export const ITEM_ERROR_CODES = [
+  "NAVIGATION_FAILED",
+  "TIMEOUT",
+  "URL_NOT_ALLOWED",
+  "ROBOTS_DISALLOWED",
+  "CANCELLED",
+  "INSUFFICIENT_CREDIT",
+  "INTERNAL_ERROR",
+] as const;
+export type ItemErrorCode = (typeof ITEM_ERROR_CODES)[number];

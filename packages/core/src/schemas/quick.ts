@@ -1,0 +1,62 @@
+import { z } from "zod";
+
+/** Content a scrape can return; unknown strings in `formats` are ignored, as the contract says. */
+export const SCRAPE_FORMATS = ["html", "text", "links", "screenshot"] as const;
+export type ScrapeFormat = (typeof SCRAPE_FORMATS)[number];
+
+export const WAIT_UNTIL = ["load", "domcontentloaded", "networkidle"] as const;
+export type WaitUntil = (typeof WAIT_UNTIL)[number];
+
+export const MAX_URL_LENGTH = 8192;
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const MAX_TIMEOUT_MS = 60_000;
+export const DEFAULT_MAX_CHARS = 100_000;
+
+const targetUrl = z
+  .string()
+  .min(1, "url is required")
+  .max(MAX_URL_LENGTH, `url must be at most ${MAX_URL_LENGTH} characters`)
+  .refine((s) => URL.canParse(s), "url must be an absolute URL");
+
+const formats = z
+  .array(z.string().max(64))
+  .max(32)
+  .optional()
+  .transform((list): ScrapeFormat[] =>
+    list === undefined ? ["html"] : [...new Set(list.filter((f): f is ScrapeFormat => (SCRAPE_FORMATS as readonly string[]).includes(f)))],
+  );
+
+/** Options every quick endpoint shares. */
+const pageOptions = {
+  url: targetUrl,
+  timeout_ms: z.number().int().min(1_000).max(MAX_TIMEOUT_MS).default(DEFAULT_TIMEOUT_MS),
+  wait_until: z.enum(WAIT_UNTIL).default("load"),
+  async: z.boolean().default(false),
+};
+
+export const quickScrapeBody = z.object({
+  ...pageOptions,
+  formats,
+  max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
+});
+export type QuickScrapeBody = z.infer<typeof quickScrapeBody>;
+
+export const quickScreenshotBody = z.object({
+  ...pageOptions,
+  full_page: z.boolean().default(true),
+});
+export type QuickScreenshotBody = z.infer<typeof quickScreenshotBody>;
+
+export const quickExtractBody = z
+  .object({
+    ...pageOptions,
+    schema: z.record(z.string(), z.unknown()).optional(),
+    prompt: z.string().min(1).max(20_000).optional(),
+    max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
+  })
+  .superRefine((body, ctx) => {
+    if ((body.schema === undefined) === (body.prompt === undefined)) {
+      ctx.addIssue({ code: "custom", path: ["schema"], message: "exactly one of schema or prompt is required" });
+    }
+  });
+export type QuickExtractBody = z.infer<typeof quickExtractBody>;
