@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+
+/** A local web site for tests and benches, served on 127.0.0.1; it counts what it is asked. */
+export interface FixtureSite {
+  origin: string;
+  port: number;
+  /** Requests seen per path (without query). */
+  hits(path: string): number;
+  /** Requests currently being answered, and the most ever at once. */
+  inFlight(): number;
+  maxInFlight(): number;
+  resetCounters(): void;
+  close(): Promise<void>;
+}
+
+function heavyPage(n: number): string {
+  const links = Array.from({ length: 30 }, (_, i) => `<li><a href="/page/${(n * 31 + i) % 1000}">Link ${i} of page ${n}</a></li>`).join("\n");
+  const paragraphs = Array.from(
+    { length: 25 },
+    (_, i) => `<p>Paragraph ${i} of fixture page ${n}. Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor incididunt ut labore et dolore magna aliqua. Ut enim ad minim veniam, quis nostrud exercitation ullamco laboris nisi ut aliquip ex ea commodo consequat.</p>`,
+  ).join("\n");
+  const svg = `<svg width="400" height="120" xmlns="http://www.w3.org/2000/svg">${Array.from({ length: 40 }, (_, i) => `<circle cx="${i * 10 + 5}" cy="${60 + Math.round(40 * Math.sin(i / 3))}" r="4" fill="#${((i * 40503) & 0xffffff).toString(16).padStart(6, "0")}"/>`).join("")}</svg>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Fixture page ${n}</title>
+<style>body{font-family:sans-serif;margin:2em}li{margin:.2em 0}p{line-height:1.4}</style></head>
+<body><h1>Fixture page ${n}</h1>${svg}<ul>${links}</ul>${paragraphs}</body></html>`;
+}
+
+const SIMPLE = `<!doctype html><html><head><meta charset="utf-8"><title>Fixture Simple</title></head>
+<body><h1>Hello fixture</h1><p>The quick brown fox jumps over the lazy dog.</p>
+<a href="/page/1">one</a> <a href="/page/2">two</a> <a href="https://example.invalid/away">away</a>
+<script>document.body.insertAdjacentHTML('beforeend', '<p id="js">rendered by script</p>')</script></body></html>`;
+
+export async function startFixtureSite(): Promise<FixtureSite> {
+  const hits = new Map<string, number>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const sockets = new Set<Socket>();
+
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    const url = new URL(req.url ?? "/", "http://fixture");
+    const path = url.pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    inFlight += 1;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let done = false;
+    const finish = (): void => {
+      if (!done) {
+        done = true;
+        inFlight -= 1;
+      }
+    };
+    res.on("close", finish);
+    const html = (status: number, body: string): void => {
+      res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+      res.end(body);
+    };
+
+    if (path === "/simple") return html(200, SIMPLE);
+    if (path.startsWith("/page/")) return html(200, heavyPage(Number(path.slice(6)) || 0));
+    if (path === "/status/404") return html(404, "<!doctype html><title>Not Found</title><h1>Nothing here</h1>");
+    if (path === "/status/500") return html(500, "<!doctype html><title>Server Error</title><h1>Broken</h1>");
+    if (path === "/hang") return; // never answers; the socket closes with the server
+    if (path === "/slow") {
+      const ms = Math.min(Number(url.searchParams.get("ms") ?? "1000"), 120_000);
+      const timer = setTimeout(() => html(200, `<!doctype html><title>Slow ${ms}</title><p>waited ${ms} ms</p>`), ms);
+      res.on("close", () => clearTimeout(timer));
+      return;
+    }
+    if (path === "/redirect") {
+      res.writeHead(302, { location: url.searchParams.get("to") ?? "/simple" });
+      res.end();
+      return;
+    }
+    if (path === "/favicon.ico") {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    html(404, "<!doctype html><title>Unknown</title>");
+  };
+
+  const server = createServer(handle);
+  server.on("connection", (s) => {
+    sockets.add(s);
+    s.on("close", () => sockets.delete(s));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    hits: (p) => hits.get(p) ?? 0,
+    inFlight: () => inFlight,
+    maxInFlight: () => maxInFlight,
+    resetCounters: () => {
+      hits.clear();
+      maxInFlight = inFlight;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
