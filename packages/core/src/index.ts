@@ -8,3 +8,6 @@ export * from "./net/target-url-guard.ts";
 export * from "./schemas/quick.ts";
 export * from "./schemas/jobs.ts";
 export * from "./schemas/page-task.ts";
+export * from "./jobs/result-item.ts";
+export * from "./jobs/list-cursor.ts";
+export * from "./jobs/prices.ts";

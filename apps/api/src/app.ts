@@ -1,0 +1,39 @@
+import express from "express";
+import { opsRoutes } from "@browserfleet/runtime";
+import type { ApiDeps } from "./deps.ts";
+import { authenticate } from "./http/authenticate.ts";
+import { errorHandler, notFound } from "./http/error-handler.ts";
+import { httpMetrics } from "./http/http-metrics.ts";
+import { jsonBody } from "./http/json-body.ts";
+import { requestContext } from "./http/request-context.ts";
+import { jobRoutes } from "./jobs/job-routes.ts";
+import { quickRoutes } from "./quick/quick-routes.ts";
+
+/** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
+export function buildApp(deps: ApiDeps): express.Express {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("etag", false);
+  app.set("query parser", "simple");
+  app.use(requestContext(deps.logger));
+  app.use(httpMetrics(deps.registry));
+  app.use(
+    opsRoutes({
+      registry: deps.registry,
+      isDraining: deps.isDraining,
+      checks: [
+        { name: "postgres", check: () => deps.prisma.$queryRaw`SELECT 1` },
+        { name: "redis", check: () => deps.redis.ping() },
+      ],
+    }),
+  );
+  const v1 = express.Router();
+  v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
+  v1.use(authenticate(deps.prisma));
+  v1.use(quickRoutes(deps));
+  v1.use(jobRoutes(deps));
+  app.use("/v1", v1);
+  app.use(notFound);
+  app.use(errorHandler);
+  return app;
+}

@@ -1,0 +1,21 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import type { Registry } from "prom-client";
+import type { AppConfig } from "@browserfleet/config";
+import type { TargetPolicy } from "@browserfleet/core";
+import type { Db } from "@browserfleet/db";
+import type { PageQueue } from "@browserfleet/queue";
+import type { JobWaiter } from "./jobs/job-waiter.ts";
+
+/** Everything the API's routes and services need, built once in main.ts. */
+export interface ApiDeps {
+  config: AppConfig;
+  logger: Logger;
+  prisma: Db;
+  redis: Redis;
+  pageQueue: PageQueue;
+  jobWaiter: JobWaiter;
+  registry: Registry;
+  targetPolicy: TargetPolicy;
+  isDraining: () => boolean;
+}

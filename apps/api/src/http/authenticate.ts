@@ -1,0 +1,28 @@
+import type { NextFunction, Request, Response } from "express";
+import { ApiError, hashApiKey, isWellFormedApiKey } from "@browserfleet/core";
+import { findApiKeyByHash, type Db } from "@browserfleet/db";
+
+function presentedKey(req: Request): string | undefined {
+  const header = req.get("x-api-key");
+  if (header !== undefined) return header.trim();
+  const authorization = req.get("authorization");
+  if (authorization === undefined) return undefined;
+  const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
+  return match?.[1]?.trim() ?? authorization.trim();
+}
+
+/** X-API-Key or Bearer; only sha256(key) is looked up. Missing → UNAUTHORIZED, anything else wrong → INVALID_API_KEY. */
+export function authenticate(prisma: Db) {
+  return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
+    const key = presentedKey(req);
+    if (key === undefined || key === "") {
+      throw new ApiError("UNAUTHORIZED", "missing API key: send X-API-Key or Authorization: Bearer <key>");
+    }
+    if (!isWellFormedApiKey(key)) throw new ApiError("INVALID_API_KEY", "API key is malformed (expected agt_live_ followed by 32 hex characters)");
+    const found = await findApiKeyByHash(prisma, hashApiKey(key));
+    if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
+    req.auth = { workspaceId: found.workspaceId, keyId: found.id };
+    req.log = req.log.child({ workspace_id: found.workspaceId });
+    next();
+  };
+}

@@ -1,0 +1,60 @@
+import { Router, type Request } from "express";
+import { ApiError, TERMINAL_JOB_STATUSES, decodeListCursor, encodeListCursor, getJobQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
+import { findItemResults, findJob, listJobs, type Job } from "@browserfleet/db";
+import { z } from "zod";
+import type { ApiDeps } from "../deps.ts";
+import { uuidParam, validate } from "../http/validate.ts";
+import { jobEnvelope, jobStatusView } from "./job-envelope.ts";
+import { itemResult, loadJobResult } from "./job-result.ts";
+
+const resultsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d{1,9}$/, "cursor is not one this API issued").optional(),
+});
+
+const workspaceOf = (req: Request): string => req.auth!.workspaceId;
+
+export function jobRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  const mustFind = async (req: Request): Promise<Job> => {
+    const id = uuidParam(req.params.id as string | undefined, "job id");
+    const job = await findJob(deps.prisma, workspaceOf(req), id);
+    if (!job) throw new ApiError("NOT_FOUND", `job ${id} not found`);
+    return job;
+  };
+
+  router.get("/jobs", async (req, res) => {
+    const query = validate(listJobsQuery, req.query, "query");
+    const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
+    if (after === null) throw new ApiError("BAD_REQUEST", "cursor is not one this API issued", { details: [{ path: "cursor", message: "invalid cursor" }] });
+    const page = await listJobs(deps.prisma, { workspaceId: workspaceOf(req), status: query.status, kind: query.kind, limit: query.limit, after });
+    res.json({ items: page.jobs.map((j) => jobEnvelope(j)), next_cursor: page.next ? encodeListCursor(page.next) : null });
+  });
+
+  router.get("/jobs/:id", async (req, res) => {
+    const query = validate(getJobQuery, req.query, "query");
+    let job = await mustFind(req);
+    if (query.wait !== undefined && !TERMINAL_JOB_STATUSES.includes(job.status as JobStatus)) {
+      await deps.jobWaiter.waitForTerminal(job.id, query.wait * 1000);
+      job = await mustFind(req);
+    }
+    res.json(jobEnvelope(job, await loadJobResult(deps.prisma, job)));
+  });
+
+  router.get("/jobs/:id/status", async (req, res) => {
+    res.json(jobStatusView(await mustFind(req)));
+  });
+
+  router.get("/jobs/:id/results", async (req, res) => {
+    const query = validate(resultsQuery, req.query, "query");
+    const job = await mustFind(req);
+    const fromSeq = query.cursor === undefined ? 0 : Number(query.cursor);
+    const rows = await findItemResults(deps.prisma, job.id, { fromSeq, limit: query.limit + 1 });
+    const page = rows.slice(0, query.limit);
+    const next = rows.length > query.limit ? rows[query.limit] : undefined;
+    res.json({ items: page.map(itemResult), next_cursor: next ? String(next.seq) : null });
+  });
+
+  return router;
+}

@@ -1,0 +1,84 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+
+export interface JobWaiterOptions {
+  /** A dedicated connection: a subscribed ioredis client can do nothing else. */
+  subscriber: Redis;
+  channel: string;
+  /** Reads Postgres, the truth: covers messages lost while Redis blinked. */
+  isTerminal: (jobId: string) => Promise<boolean>;
+  pollMs: number;
+  logger: Logger;
+}
+
+/**
+ * Lets requests wait for a job to finish (sync quick calls, ?wait long-polls) without
+ * holding a Redis connection each: one subscription per process fans out to waiters.
+ */
+export class JobWaiter {
+  private readonly waiters = new Map<string, Set<() => void>>();
+  private readonly options: JobWaiterOptions;
+  private closed = false;
+
+  constructor(options: JobWaiterOptions) {
+    this.options = options;
+  }
+
+  async start(): Promise<void> {
+    this.options.subscriber.on("message", (_channel: string, jobId: string) => this.wake(jobId));
+    await this.options.subscriber.subscribe(this.options.channel);
+  }
+
+  /** Resolves true once the job is terminal, false when timeoutMs passes first (or the waiter closes). */
+  async waitForTerminal(jobId: string, timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.closed) {
+      let wake: () => void = () => undefined;
+      const woken = new Promise<void>((resolve) => (wake = resolve));
+      this.add(jobId, wake);
+      let timer: NodeJS.Timeout | undefined;
+      try {
+        // Registered before reading Postgres, so a finish between the read and the wait still wakes us.
+        if (await this.safeIsTerminal(jobId)) return true;
+        const left = deadline - Date.now();
+        if (left <= 0) return false;
+        await Promise.race([woken, new Promise<void>((r) => (timer = setTimeout(r, Math.min(left, this.options.pollMs))))]);
+      } finally {
+        clearTimeout(timer);
+        this.remove(jobId, wake);
+      }
+    }
+    return false;
+  }
+
+  private add(jobId: string, wake: () => void): void {
+    const set = this.waiters.get(jobId) ?? new Set();
+    set.add(wake);
+    this.waiters.set(jobId, set);
+  }
+
+  private remove(jobId: string, wake: () => void): void {
+    const set = this.waiters.get(jobId);
+    set?.delete(wake);
+    if (set?.size === 0) this.waiters.delete(jobId);
+  }
+
+  private async safeIsTerminal(jobId: string): Promise<boolean> {
+    try {
+      return await this.options.isTerminal(jobId);
+    } catch (err) {
+      this.options.logger.warn({ err, job_id: jobId }, "could not read job state while waiting");
+      return false;
+    }
+  }
+
+  private wake(jobId: string): void {
+    for (const wake of this.waiters.get(jobId) ?? []) wake();
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const set of this.waiters.values()) for (const wake of set) wake();
+    this.options.subscriber.disconnect();
+  }
+}

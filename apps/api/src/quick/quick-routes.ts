@@ -1,0 +1,46 @@
+import { Router, type Request, type Response } from "express";
+import { quickExtractBody, quickScrapeBody, quickScreenshotBody, type PageTask } from "@browserfleet/core";
+import type { ApiDeps } from "../deps.ts";
+import { validate } from "../http/validate.ts";
+import { jobEnvelope } from "../jobs/job-envelope.ts";
+import { awaitSyncResult } from "./sync-response.ts";
+import { submitPageJob, type SubmitPageJobInput } from "./submit-page-job.ts";
+
+type PageRequest = Omit<SubmitPageJobInput, "workspaceId" | "sync"> & { async: boolean };
+
+/** POST /v1/quick/{scrape,screenshot,extract}: every one is a job through the queue, sync or async. */
+export function quickRoutes(deps: ApiDeps): Router {
+  const router = Router();
+
+  const handle = async (req: Request, res: Response, page: PageRequest): Promise<void> => {
+    const { async: isAsync, ...rest } = page;
+    const job = await submitPageJob(deps, { ...rest, workspaceId: req.auth!.workspaceId, sync: !isAsync });
+    req.log.info({ job_id: job.id, kind: job.kind, async: isAsync }, "job submitted");
+    if (isAsync) {
+      res.status(202).json(jobEnvelope(job, null));
+      return;
+    }
+    res.json(await awaitSyncResult(deps, job));
+  };
+
+  router.post("/quick/scrape", async (req, res) => {
+    const body = validate(quickScrapeBody, req.body);
+    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: true };
+    await handle(req, res, { kind: "scrape", url: body.url, task, async: body.async });
+  });
+
+  router.post("/quick/screenshot", async (req, res) => {
+    const body = validate(quickScreenshotBody, req.body);
+    const task: PageTask = { formats: ["screenshot"], max_chars: 0, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
+    await handle(req, res, { kind: "screenshot", url: body.url, task, async: body.async });
+  });
+
+  router.post("/quick/extract", async (req, res) => {
+    const body = validate(quickExtractBody, req.body);
+    const task: PageTask = { formats: ["text"], max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: true };
+    const echo = body.schema !== undefined ? { schema: body.schema } : { prompt: body.prompt };
+    await handle(req, res, { kind: "extract", url: body.url, task, async: body.async, echo });
+  });
+
+  return router;
+}

@@ -1,0 +1,7 @@
+import type { Job } from "../generated/prisma/client.ts";
+import type { Db } from "./db-types.ts";
+
+/** A job of this workspace, or null: another workspace's job is indistinguishable from none. */
+export async function findJob(prisma: Db, workspaceId: string, jobId: string): Promise<Job | null> {
+  return prisma.job.findFirst({ where: { id: jobId, workspaceId } });
+}

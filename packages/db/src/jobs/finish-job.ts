@@ -1,0 +1,83 @@
+import { randomBytes } from "node:crypto";
+import { toResultItem } from "@browserfleet/core";
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tx } from "./db-types.ts";
+import { SINGLE_PAGE_KINDS } from "./page-outcome.ts";
+
+interface FinishedCounters {
+  id: string;
+  workspace_id: string;
+  kind: string;
+  sync: boolean;
+  progress_done: number;
+  progress_failed: number;
+  progress_total: number;
+  credits_reserved: number;
+  credits_charged: number;
+}
+
+export function newEventId(): string {
+  return `evt_${randomBytes(12).toString("hex")}`;
+}
+
+/**
+ * Called inside the transaction that finished the job's last item: marks the job terminal,
+ * releases the unspent reservation to the balance, and writes the outbox event.
+ */
+export async function finishJob(tx: Tx, job: FinishedCounters): Promise<void> {
+  const single = SINGLE_PAGE_KINDS.includes(job.kind);
+  const failedItem = single && job.progress_failed > 0
+    ? await tx.jobItem.findFirst({ where: { jobId: job.id }, orderBy: { seq: "asc" } })
+    : null;
+  const status = failedItem ? "failed" : "completed";
+  const errorCode = failedItem?.errorCode ?? null;
+  const errorMessage = failedItem?.errorMessage ?? null;
+  const updated = await tx.$executeRaw`
+    UPDATE jobs SET status = ${status}::"JobStatus", completed_at = now(), updated_at = now(),
+      error_code = ${errorCode}, error_message = ${errorMessage}
+    WHERE id = ${job.id}::uuid AND status IN ('queued', 'running')`;
+  if (updated === 0) return;
+
+  const release = job.credits_reserved - job.credits_charged;
+  if (release > 0) {
+    const rows = await tx.$queryRaw<{ credit_balance: number }[]>`
+      UPDATE workspaces SET credit_balance = credit_balance + ${release}, updated_at = now()
+      WHERE id = ${job.workspace_id}::uuid RETURNING credit_balance`;
+    await tx.creditLedgerEntry.create({
+      data: { workspaceId: job.workspace_id, delta: release, balanceAfter: rows[0]?.credit_balance ?? 0, reason: "job_release", jobId: job.id },
+    });
+  }
+  if (job.sync) return;
+  await tx.outboxEvent.create({ data: { id: newEventId(), workspaceId: job.workspace_id, ...(await eventFor(tx, job, status, errorCode, errorMessage)) } });
+}
+
+async function eventFor(
+  tx: Tx,
+  job: FinishedCounters,
+  status: string,
+  errorCode: string | null,
+  errorMessage: string | null,
+): Promise<{ type: string; data: Prisma.InputJsonObject }> {
+  if (status === "failed") {
+    return { type: "job.failed", data: { job_id: job.id, kind: job.kind, error_code: errorCode, error_message: errorMessage } };
+  }
+  const resultUrl = `/v1/jobs/${job.id}/results`;
+  let result: Prisma.InputJsonObject;
+  if (SINGLE_PAGE_KINDS.includes(job.kind)) {
+    const item = await tx.jobItem.findFirstOrThrow({ where: { jobId: job.id }, orderBy: { seq: "asc" } });
+    result = { ...(toResultItem(item) as unknown as Prisma.InputJsonObject), result_url: resultUrl };
+  } else {
+    result = { succeeded: job.progress_done - job.progress_failed, failed: job.progress_failed, result_url: resultUrl };
+  }
+  return {
+    type: "job.completed",
+    data: {
+      job_id: job.id,
+      kind: job.kind,
+      progress_done: job.progress_done,
+      progress_total: job.progress_total,
+      credits_charged: job.credits_charged,
+      result,
+    },
+  };
+}

@@ -1,0 +1,19 @@
+import type { ItemErrorCode } from "@browserfleet/core";
+
+/** What rendering one item produced, as the worker hands it to the database. */
+export type PageOutcome =
+  | {
+      ok: true;
+      finalUrl: string;
+      httpStatus: number | null;
+      title: string;
+      durationMs: number;
+      html?: string;
+      text?: string;
+      links?: string[];
+      screenshotPng?: Buffer;
+    }
+  | { ok: false; errorCode: ItemErrorCode; errorMessage: string; finalUrl?: string; durationMs: number };
+
+/** Kinds whose one page is the whole job: the job fails when the page fails. */
+export const SINGLE_PAGE_KINDS: readonly string[] = ["scrape", "screenshot", "extract"];

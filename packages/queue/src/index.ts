@@ -1,0 +1,3 @@
+export * from "./page-job.ts";
+export * from "./redis-connection.ts";
+export * from "./page-queue.ts";

@@ -1,0 +1,35 @@
+import { Queue } from "bullmq";
+import { bullConnection } from "./redis-connection.ts";
+import { PAGE_QUEUE_NAME, type PageJobData } from "./page-job.ts";
+
+export type PageQueue = Queue<PageJobData>;
+
+export interface PageQueueOptions {
+  redisUrl: string;
+  prefix: string;
+  /** How many times BullMQ itself retries a page job whose processor threw (DB or Redis trouble). */
+  attempts: number;
+}
+
+export function createPageQueue(options: PageQueueOptions): PageQueue {
+  return new Queue<PageJobData>(PAGE_QUEUE_NAME, {
+    connection: bullConnection(options.redisUrl),
+    prefix: options.prefix,
+    defaultJobOptions: {
+      attempts: options.attempts,
+      backoff: { type: "exponential", delay: 1_000 },
+      // Postgres keeps results; Redis forgets finished jobs after a while.
+      removeOnComplete: { age: 3_600, count: 10_000 },
+      removeOnFail: { age: 86_400, count: 10_000 },
+    },
+  });
+}
+
+/**
+ * Enqueues page items with the item id as the BullMQ job id, so enqueueing the same
+ * item twice (a retry, the reconciler) never creates a second queue job while one exists.
+ */
+export async function enqueuePageItems(queue: PageQueue, items: PageJobData[]): Promise<void> {
+  if (items.length === 0) return;
+  await queue.addBulk(items.map((data) => ({ name: "page", data, opts: { jobId: data.itemId } })));
+}

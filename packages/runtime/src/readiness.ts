@@ -1,0 +1,42 @@
+/** A named dependency check; resolves when healthy, throws when not. */
+export interface ReadinessCheck {
+  name: string;
+  check: () => Promise<unknown>;
+}
+
+export interface ReadinessReport {
+  ready: boolean;
+  checks: Record<string, "ok" | string>;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    promise.then(
+      (v) => {
+        clearTimeout(timer);
+        resolve(v);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof Error ? e : new Error(String(e)));
+      },
+    );
+  });
+}
+
+export async function runReadinessChecks(checks: ReadinessCheck[], draining: boolean, timeoutMs = 2_000): Promise<ReadinessReport> {
+  const results = await Promise.all(
+    checks.map(async (c) => {
+      try {
+        await withTimeout(c.check(), timeoutMs);
+        return [c.name, "ok"] as const;
+      } catch (err) {
+        return [c.name, err instanceof Error ? err.message : String(err)] as const;
+      }
+    }),
+  );
+  const report: Record<string, string> = Object.fromEntries(results);
+  if (draining) report.draining = "process is shutting down";
+  return { ready: !draining && results.every(([, r]) => r === "ok"), checks: report };
+}
