@@ -9,11 +9,15 @@ export interface PageQueueOptions {
   prefix: string;
   /** How many times BullMQ itself retries a page job whose processor threw (DB or Redis trouble). */
   attempts: number;
+  /** Producers on a request path fail fast while Redis is down instead of queueing commands. */
+  failFast?: boolean;
 }
 
 export function createPageQueue(options: PageQueueOptions): PageQueue {
   return new Queue<PageJobData>(PAGE_QUEUE_NAME, {
-    connection: bullConnection(options.redisUrl),
+    connection: options.failFast
+      ? { url: options.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }
+      : bullConnection(options.redisUrl),
     prefix: options.prefix,
     defaultJobOptions: {
       attempts: options.attempts,

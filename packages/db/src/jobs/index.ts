@@ -8,3 +8,4 @@ export * from "./find-job.ts";
 export * from "./list-jobs.ts";
 export * from "./find-item-results.ts";
 export * from "./find-items-to-reconcile.ts";
+export * from "./is-job-terminal.ts";
