@@ -1,0 +1,18 @@
+/**
+ * Flags every fleet Chromium gets. Without the background-networking flags Chromium floods a
+ * closed network with update and sync traffic.
+ */
+export const BASE_CHROMIUM_ARGS: readonly string[] = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+  // Keeps cross-site iframes in their page's renderer, so the page's CDP request guard also sees their redirect hops.
+  "--disable-site-isolation-trials",
+];
+
+/** For tests and benches: Chromium may resolve nothing but loopback, so no outside host is ever looked up. */
+export const LOOPBACK_ONLY_RESOLVER_ARG = "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1";

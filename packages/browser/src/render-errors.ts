@@ -1,0 +1,72 @@
+import { errors } from "playwright-core";
+import type { RenderErrorCode } from "./render-types.ts";
+
+/** The render ran out of time or was cancelled; thrown by the stop signal. */
+export class RenderStopped extends Error {
+  constructor(readonly code: "TIMEOUT" | "CANCELLED", message: string) {
+    super(message);
+    this.name = "RenderStopped";
+  }
+}
+
+/** The guard refused the page's URL or a redirect hop of it. */
+export class UrlNotAllowedError extends Error {
+  constructor(
+    readonly url: string,
+    readonly reason: string,
+    readonly viaRedirect: boolean,
+  ) {
+    super(viaRedirect ? `redirect to ${url} is not allowed: ${reason}` : `${url} is not allowed: ${reason}`);
+    this.name = "UrlNotAllowedError";
+  }
+}
+
+// Chromium's net error names, said the way a user of the API understands them.
+const NET_ERRORS: Record<string, string> = {
+  ERR_CONNECTION_REFUSED: "the connection was refused",
+  ERR_NAME_NOT_RESOLVED: "the host name could not be resolved",
+  ERR_NAME_RESOLUTION_FAILED: "the host name could not be resolved",
+  ERR_ADDRESS_UNREACHABLE: "the address is unreachable",
+  ERR_CONNECTION_RESET: "the connection was reset",
+  ERR_CONNECTION_CLOSED: "the connection was closed before a response",
+  ERR_EMPTY_RESPONSE: "the server closed the connection without a response",
+  ERR_CONNECTION_TIMED_OUT: "the connection timed out",
+  ERR_TIMED_OUT: "the connection timed out",
+  ERR_TOO_MANY_REDIRECTS: "too many redirects",
+  ERR_INVALID_REDIRECT: "the server sent an invalid redirect",
+  ERR_UNSAFE_REDIRECT: "the server redirected to a scheme the browser refuses",
+  ERR_UNSAFE_PORT: "the port is one browsers refuse to connect to",
+  ERR_INVALID_RESPONSE: "the server sent an invalid response",
+  ERR_INVALID_HTTP_RESPONSE: "the server sent an invalid HTTP response",
+  ERR_SSL_PROTOCOL_ERROR: "the TLS handshake failed",
+  ERR_ABORTED: "the navigation was aborted (the response was probably a download)",
+  ERR_BLOCKED_BY_RESPONSE: "the response forbids being displayed",
+};
+
+export interface ClassifiedError {
+  errorCode: RenderErrorCode;
+  errorMessage: string;
+}
+
+export function classifyRenderError(err: unknown): ClassifiedError {
+  if (err instanceof RenderStopped) return { errorCode: err.code, errorMessage: err.message };
+  if (err instanceof UrlNotAllowedError) return { errorCode: "URL_NOT_ALLOWED", errorMessage: err.message };
+  if (err instanceof errors.TimeoutError) return { errorCode: "TIMEOUT", errorMessage: "the page did not finish loading in time" };
+  const message = err instanceof Error ? err.message : String(err);
+  const net = /net::(ERR_[A-Z0-9_]+)/.exec(message)?.[1];
+  if (net !== undefined) {
+    const said = NET_ERRORS[net] ?? (net.startsWith("ERR_CERT_") ? "the TLS certificate is not valid" : "the page could not be loaded");
+    return { errorCode: "NAVIGATION_FAILED", errorMessage: `${said} (net::${net})` };
+  }
+  if (/Download is starting/i.test(message)) {
+    return { errorCode: "NAVIGATION_FAILED", errorMessage: "the URL answered with a file download, not a page" };
+  }
+  if (/has been closed|Target crashed|Page crashed|browser has disconnected/i.test(message)) {
+    return { errorCode: "INTERNAL_ERROR", errorMessage: "the browser closed or crashed during the render" };
+  }
+  return { errorCode: "INTERNAL_ERROR", errorMessage: `render failed: ${firstLine(message)}` };
+}
+
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0] ?? message;
+}

@@ -1,0 +1,96 @@
+import type { BrowserContext, Page } from "playwright-core";
+import { extractFormats } from "./extract-formats.ts";
+import { classifyRenderError, RenderStopped, UrlNotAllowedError } from "./render-errors.ts";
+import type { RenderFailure, RenderRequest, RenderResult, RenderSuccess, TargetGuard } from "./render-types.ts";
+import { guardContext, type PageGuard } from "./request-guard.ts";
+import { startStopSignal, type StopSignal } from "./stop-signal.ts";
+
+const PAGE_CLOSE_TIMEOUT_MS = 5_000;
+
+/** What a render left behind for the cleanup and the error report. */
+interface RenderState {
+  page: Page | null;
+  pageGuard: PageGuard | null;
+  finished: boolean;
+}
+
+/**
+ * Loads one URL in a new page of `context` and reads the requested formats. Every request of
+ * the page (redirect hops included) passes `guard` before Chromium connects; pass the same
+ * guard function for every page of a context so verdicts are cached per host. Never throws.
+ */
+export async function renderPage(context: BrowserContext, request: RenderRequest, guard: TargetGuard): Promise<RenderResult> {
+  const startedAt = performance.now();
+  const elapsed = (): number => Math.round(performance.now() - startedAt);
+  if (request.signal?.aborted === true) {
+    return { ok: false, errorCode: "CANCELLED", errorMessage: "the render was cancelled before it started", durationMs: 0 };
+  }
+  const stop = startStopSignal(request.timeoutMs, request.signal);
+  const state: RenderState = { page: null, pageGuard: null, finished: false };
+  const work = render(context, request, guard, stop, state);
+  try {
+    const loaded = await Promise.race([work, stop.promise]);
+    return { ...loaded, durationMs: elapsed() };
+  } catch (err) {
+    return { ...failure(err, state), durationMs: elapsed() };
+  } finally {
+    state.finished = true;
+    stop.dispose();
+    // The race may have left `work` running against a page about to close; its rejection is expected.
+    work.catch(() => undefined);
+    if (state.page !== null) await closePage(state.page);
+    state.pageGuard?.release();
+  }
+}
+
+async function render(
+  context: BrowserContext,
+  request: RenderRequest,
+  guard: TargetGuard,
+  stop: StopSignal,
+  state: RenderState,
+): Promise<Omit<RenderSuccess, "durationMs">> {
+  const contextGuard = await guardContext(context, guard);
+  const verdict = await contextGuard.check(request.url);
+  if (!verdict.allowed) throw new UrlNotAllowedError(request.url, verdict.reason, false);
+  const page = await context.newPage();
+  if (state.finished) {
+    // The render already ended (timeout or cancel) while the page was being created.
+    await closePage(page);
+    throw new RenderStopped("CANCELLED", "the render ended before the page opened");
+  }
+  state.page = page;
+  state.pageGuard = await contextGuard.guardPage(page);
+  const response = await page.goto(request.url, { waitUntil: request.waitUntil, timeout: stop.remainingMs() }).catch((err: unknown) => {
+    const refusal = state.pageGuard?.refusals.find((r) => r.mainDocument);
+    throw refusal === undefined ? err : new UrlNotAllowedError(refusal.url, refusal.reason, refusal.viaRedirect);
+  });
+  const extracted = await extractFormats(page, request, () => stop.remainingMs());
+  return { ok: true, finalUrl: page.url(), httpStatus: response?.status() ?? null, ...extracted };
+}
+
+function failure(err: unknown, state: RenderState): Omit<RenderFailure, "durationMs"> {
+  const { errorCode, errorMessage } = classifyRenderError(err);
+  const result: Omit<RenderFailure, "durationMs"> = { ok: false, errorCode, errorMessage };
+  const landed = currentUrl(state.page);
+  if (landed !== undefined) result.finalUrl = landed;
+  return result;
+}
+
+function currentUrl(page: Page | null): string | undefined {
+  if (page === null || page.isClosed()) return undefined;
+  const url = page.url();
+  return url.startsWith("http:") || url.startsWith("https:") ? url : undefined;
+}
+
+/** Bounded, so a wedged renderer cannot hold the caller; the pool's context close is the backstop. */
+async function closePage(page: Page): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    page.close({ runBeforeUnload: false }).catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, PAGE_CLOSE_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,106 @@
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
+import { checkTargetUrl, type TargetVerdict } from "@browserfleet/core";
+import { BrowserPool, LOOPBACK_ONLY_RESOLVER_ARG, type BrowserPoolOptions, type PoolLogger, type RenderRequest } from "../src/index.ts";
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/** Collects what the pool logs, so a test can read it. */
+export function memoryLogger(): PoolLogger & { lines: { level: string; obj: object; msg?: string }[] } {
+  const lines: { level: string; obj: object; msg?: string }[] = [];
+  const at = (level: string) => (obj: object, msg?: string) => void lines.push({ level, obj, msg });
+  return { lines, info: at("info"), warn: at("warn"), error: at("error"), debug: at("debug") };
+}
+
+export function testPool(options: Partial<BrowserPoolOptions> = {}): BrowserPool {
+  return new BrowserPool({
+    chromiumPath: CHROMIUM_PATH,
+    extraArgs: [LOOPBACK_ONLY_RESOLVER_ARG],
+    recycleAfterPages: 1000,
+    logger: memoryLogger(),
+    ...options,
+  });
+}
+
+/** Core's SSRF check with loopback allowed (tests only), no DNS, and some local ports refused. */
+export function loopbackGuard(refusedPorts: number[] = []): (url: string) => Promise<TargetVerdict> {
+  return async (url) => {
+    const parsed = new URL(url);
+    if (refusedPorts.includes(Number(parsed.port))) return { allowed: false, reason: `port ${parsed.port} is refused by the test guard` };
+    return checkTargetUrl(url, {
+      allowLoopback: true,
+      lookup: async () => {
+        throw new Error("tests resolve nothing");
+      },
+    });
+  };
+}
+
+export function renderRequest(url: string, overrides: Partial<RenderRequest> = {}): RenderRequest {
+  return { url, formats: ["html"], maxChars: 100_000, timeoutMs: 15_000, waitUntil: "load", fullPage: false, ...overrides };
+}
+
+/** A 127.0.0.1 server with custom handlers that counts every request and WebSocket upgrade it sees. */
+export interface LocalServer {
+  origin: string;
+  port: number;
+  requests: string[];
+  upgrades: string[];
+  close(): Promise<void>;
+}
+
+export async function startLocalServer(handle: (req: IncomingMessage, res: ServerResponse, self: LocalServer) => void = defaultHandler): Promise<LocalServer> {
+  const sockets = new Set<Socket>();
+  const server = createServer((req, res) => {
+    self.requests.push(req.url ?? "/");
+    handle(req, res, self);
+  });
+  server.on("upgrade", (req, socket: Socket) => {
+    self.upgrades.push(req.url ?? "/");
+    socket.destroy();
+  });
+  server.on("connection", (socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  const self: LocalServer = {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    requests: [],
+    upgrades: [],
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+  return self;
+}
+
+function defaultHandler(_req: IncomingMessage, res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "text/html; charset=utf-8" });
+  res.end("<!doctype html><title>B</title><p>server B</p>");
+}
+
+export function html(res: ServerResponse, body: string, status = 200): void {
+  res.writeHead(status, { "content-type": "text/html; charset=utf-8" });
+  res.end(body);
+}
+
+/** A local port nothing listens on: bound, then released. */
+export async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+export async function waitFor(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
