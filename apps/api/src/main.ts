@@ -1,3 +1,4 @@
+import type { AddressInfo } from "node:net";
 import { loadConfig } from "@browserfleet/config";
 import { systemLookup } from "@browserfleet/core";
 import { createPrismaClient, isJobTerminal } from "@browserfleet/db";
@@ -41,7 +42,7 @@ const server = await listen(app, config.HOST, config.PORT);
 server.requestTimeout = Math.max(130_000, config.SYNC_TIMEOUT_MS + 10_000);
 server.headersTimeout = 30_000;
 server.keepAliveTimeout = 65_000;
-logger.info({ port: config.PORT, host: config.HOST, allow_loopback_targets: config.ALLOW_LOOPBACK_TARGETS }, "api listening");
+logger.info({ port: (server.address() as AddressInfo).port, host: config.HOST, allow_loopback_targets: config.ALLOW_LOOPBACK_TARGETS }, "api listening");
 if (config.ALLOW_LOOPBACK_TARGETS) logger.warn("ALLOW_LOOPBACK_TARGETS is on: 127.0.0.0/8 and ::1 pass the SSRF guard (local use and tests only)");
 
 onShutdownSignal({

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
+import { apiClient } from "../support/http-client.ts";
+import { startTestStack, type TestStack } from "../support/test-stack.ts";
+
+type Body = Record<string, unknown>;
+let stack: TestStack;
+let site: FixtureSite;
+let client: ReturnType<typeof apiClient>;
+let workspaceId: string;
+
+beforeAll(async () => {
+  [stack, site] = await Promise.all([startTestStack(), startFixtureSite()]);
+  const ws = await stack.newWorkspace("quick");
+  workspaceId = ws.workspaceId;
+  client = apiClient(stack.apiUrl, ws.apiKey);
+});
+afterAll(async () => {
+  await stack?.stop();
+  await site?.close();
+});
+
+const PNG_MAGIC = "89504e470d0a1a0a";
+const isPng = (b64: unknown): boolean => typeof b64 === "string" && Buffer.from(b64, "base64").subarray(0, 8).toString("hex") === PNG_MAGIC;
+
+describe("sync scrape", () => {
+  it("returns html by default, with job id and cost", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ url: `${site.origin}/simple`, status: "completed", http_status: 200, title: "Fixture Simple", cost_credits: 1 });
+    expect(res.body.html).toContain("rendered by script");
+    expect(res.body.final_url).toBe(`${site.origin}/simple`);
+    expect(res.body.job_id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body.text).toBeUndefined();
+    expect(res.body.error_code).toBeNull();
+  });
+
+  it("returns each requested format, ignoring unknown ones", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple`, formats: ["text", "links", "screenshot", "markdown"] });
+    expect(res.status).toBe(200);
+    expect(res.body.html).toBeUndefined();
+    expect(res.body.text).toContain("The quick brown fox");
+    expect(res.body.text).toContain("rendered by script");
+    expect(res.body.links).toEqual([`${site.origin}/page/1`, `${site.origin}/page/2`, "https://example.invalid/away"]);
+    expect(isPng(res.body.screenshot_png_b64)).toBe(true);
+  });
+
+  it("caps text at max_chars", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/page/3`, formats: ["text"], max_chars: 50 });
+    expect(res.status).toBe(200);
+    expect((res.body.text as string).length).toBe(50);
+  });
+
+  it("treats a site's 404 page as a completed page with http_status 404", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/status/404` });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ status: "completed", http_status: 404, title: "Not Found" });
+  });
+
+  it("answers 504 with job_id for a page that never answers, and stays healthy", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/hang`, timeout_ms: 2_000 });
+    expect(res.status).toBe(504);
+    expect(res.body.code).toBe("UPSTREAM_TIMEOUT");
+    const jobId = res.body.job_id as string;
+    const job = await client.get(`/v1/jobs/${jobId}`);
+    expect(job.body).toMatchObject({ status: "failed", error_code: "TIMEOUT", credits_charged: 0 });
+    expect((await apiClient(stack.apiUrl).get("/healthz")).status).toBe(200);
+    const next = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+    expect(next.status).toBe(200);
+  });
+
+  it("answers 502 with job_id when the site cannot be reached", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: "http://127.0.0.1:9/closed-port" });
+    expect(res.status).toBe(502);
+    expect(res.body.code).toBe("UPSTREAM_UNAVAILABLE");
+    const job = await client.get(`/v1/jobs/${res.body.job_id as string}`);
+    expect(job.body).toMatchObject({ status: "failed", error_code: "NAVIGATION_FAILED" });
+  });
+});
+
+describe("async scrape and jobs", () => {
+  it("answers 202 with the job envelope, then the result via long-poll", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/page/7`, formats: ["html", "links"], async: true });
+    expect(res.status).toBe(202);
+    expect(res.body).toMatchObject({ kind: "scrape", progress_total: 1, status_url: `/v1/jobs/${res.body.id as string}/status` });
+    expect(res.body.job_id).toBe(res.body.id);
+    expect(["queued", "running"]).toContain(res.body.status);
+    const job = await client.get(`/v1/jobs/${res.body.id as string}?wait=60`);
+    expect(job.status).toBe(200);
+    expect(job.body).toMatchObject({ status: "completed", progress_done: 1, progress_total: 1, credits_charged: 1, error_code: null });
+    const result = job.body.result as Body;
+    expect(result.title).toBe("Fixture page 7");
+    expect((result.links as string[]).length).toBe(30);
+    expect(result.html).toContain("Fixture page 7");
+    const status = await client.get(`/v1/jobs/${res.body.id as string}/status`);
+    expect(status.body).toEqual({ id: res.body.id, status: "completed", kind: "scrape", progress_done: 1, progress_failed: 0, progress_total: 1 });
+    const results = await client.get<{ items: Body[]; next_cursor: string | null }>(`/v1/jobs/${res.body.id as string}/results`);
+    expect(results.body.items).toHaveLength(1);
+    expect(results.body.next_cursor).toBeNull();
+  });
+
+  it("async screenshot and extract reach the same results as sync", async () => {
+    const shot = await client.post("/v1/quick/screenshot", { url: `${site.origin}/simple`, async: true });
+    const done = await client.get(`/v1/jobs/${shot.body.id as string}?wait=60`);
+    expect(done.body.status).toBe("completed");
+    expect(isPng((done.body.result as Body).screenshot_png_b64)).toBe(true);
+    const extract = await client.post("/v1/quick/extract", { url: `${site.origin}/simple`, prompt: "the h1", async: true });
+    const extracted = await client.get(`/v1/jobs/${extract.body.id as string}?wait=60`);
+    expect(extracted.body.result).toMatchObject({ prompt: "the h1", final_url: `${site.origin}/simple` });
+  });
+
+  it("long-poll without a finish answers the current state after the wait", async () => {
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/slow?ms=5000`, async: true });
+    const started = Date.now();
+    const job = await client.get(`/v1/jobs/${res.body.id as string}?wait=1`);
+    expect(job.status).toBe(200);
+    expect(["queued", "running"]).toContain(job.body.status);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect((await client.get(`/v1/jobs/${res.body.id as string}?wait=abc`)).status).toBe(400);
+  });
+
+  it("lists jobs newest first with filters and cursor paging", async () => {
+    const other = await stack.newWorkspace("lister");
+    const lister = apiClient(stack.apiUrl, other.apiKey);
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const kind = i % 2 === 0 ? "scrape" : "screenshot";
+      const res = await lister.post(`/v1/quick/${kind}`, { url: `${site.origin}/simple`, async: true });
+      ids.push(res.body.id as string);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: { body: { items: Body[]; next_cursor: string | null } } = await lister.get(`/v1/jobs?limit=2${cursor ? `&cursor=${cursor}` : ""}`);
+      expect(page.body.items.length).toBeLessThanOrEqual(2);
+      for (const item of page.body.items) expect(item.result).toBeUndefined();
+      seen.push(...page.body.items.map((j) => j.id as string));
+      cursor = page.body.next_cursor;
+    } while (cursor);
+    expect(seen).toEqual([...ids].reverse());
+    const shots = await lister.get<{ items: Body[] }>("/v1/jobs?kind=screenshot");
+    expect(shots.body.items.map((j) => j.id)).toEqual([ids[3], ids[1]]);
+    expect((await lister.get("/v1/jobs?status=bogus")).status).toBe(400);
+    expect((await lister.get("/v1/jobs?cursor=garbage")).status).toBe(400);
+    expect((await lister.get("/v1/jobs?limit=500")).status).toBe(400);
+  });
+});
+
+describe("screenshot and extract", () => {
+  it("screenshot returns a PNG, full page by default", async () => {
+    const full = await client.post("/v1/quick/screenshot", { url: `${site.origin}/page/2` });
+    expect(full.status).toBe(200);
+    expect(isPng(full.body.screenshot_png_b64)).toBe(true);
+    const viewport = await client.post("/v1/quick/screenshot", { url: `${site.origin}/page/2`, full_page: false });
+    const height = (b64: string): number => Buffer.from(b64, "base64").readUInt32BE(20);
+    expect(height(full.body.screenshot_png_b64 as string)).toBeGreaterThan(height(viewport.body.screenshot_png_b64 as string));
+  });
+
+  it("extract takes exactly one of schema or prompt", async () => {
+    const schema = { type: "object", properties: { h1: { type: "string" } } };
+    const withSchema = await client.post("/v1/quick/extract", { url: `${site.origin}/simple`, schema });
+    expect(withSchema.status).toBe(200);
+    expect(withSchema.body).toMatchObject({ url: `${site.origin}/simple`, final_url: `${site.origin}/simple`, schema, cost_credits: 1 });
+    expect(withSchema.body.text).toContain("Hello fixture");
+    expect(withSchema.body.prompt).toBeUndefined();
+    const withPrompt = await client.post("/v1/quick/extract", { url: `${site.origin}/simple`, prompt: "return the h1" });
+    expect(withPrompt.body).toMatchObject({ prompt: "return the h1" });
+    expect(withPrompt.body.schema).toBeUndefined();
+    for (const body of [{ url: `${site.origin}/simple` }, { url: `${site.origin}/simple`, schema, prompt: "both" }]) {
+      const res = await client.post("/v1/quick/extract", body);
+      expect(res.status).toBe(400);
+      expect(res.body.code).toBe("BAD_REQUEST");
+    }
+  });
+});
+
+describe("credits", () => {
+  it("charges succeeded pages only, and the ledger sums to the balance", async () => {
+    const ws = await stack.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+    const ledger = await stack.prisma.creditLedgerEntry.findMany({ where: { workspaceId } });
+    expect(ledger.reduce((sum, e) => sum + e.delta, 0)).toBe(ws.creditBalance);
+    const charged = await stack.prisma.job.aggregate({ where: { workspaceId }, _sum: { creditsCharged: true } });
+    const open = await stack.prisma.job.aggregate({ where: { workspaceId, status: { in: ["queued", "running"] } }, _sum: { creditsReserved: true } });
+    expect(ws.creditBalance).toBe(100 - (charged._sum.creditsCharged ?? 0) - (open._sum.creditsReserved ?? 0));
+  });
+
+  it("answers 402 when the balance cannot cover a page", async () => {
+    const poor = await stack.newWorkspace("poor");
+    await stack.prisma.workspace.update({ where: { id: poor.workspaceId }, data: { creditBalance: 0 } });
+    await stack.prisma.creditLedgerEntry.create({ data: { workspaceId: poor.workspaceId, delta: -100, balanceAfter: 0, reason: "test_drain" } });
+    const res = await apiClient(stack.apiUrl, poor.apiKey).post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+    expect(res.status).toBe(402);
+    expect(res.body.code).toBe("INSUFFICIENT_CREDIT");
+    expect(await stack.prisma.job.count({ where: { workspaceId: poor.workspaceId } })).toBe(0);
+  });
+});

@@ -1,0 +1,82 @@
+import { randomBytes } from "node:crypto";
+import { createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
+import { createTemporaryDatabase } from "@browserfleet/db/testing";
+import { startApp, type AppProcess } from "./app-process.ts";
+
+/** Chromium never resolves names outside this machine during tests. */
+export const TEST_CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"];
+
+export interface TestStack {
+  apiUrl: string;
+  env: Record<string, string>;
+  prisma: PrismaClient;
+  api: AppProcess;
+  workers: AppProcess[];
+  startWorker(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  startApi(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  newWorkspace(name?: string): Promise<{ workspaceId: string; apiKey: string }>;
+  stop(): Promise<void>;
+}
+
+/**
+ * A whole browserfleet for one test file: its own database and queue prefix (so files run
+ * in parallel and again), the real API and worker processes, real Postgres, Redis, Chromium.
+ */
+export async function startTestStack(options: { workers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+  const database = await createTemporaryDatabase();
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
+    QUEUE_PREFIX: `bft_${randomBytes(5).toString("hex")}`,
+    PORT: "0",
+    WORKER_PORT: "0",
+    DISPATCHER_PORT: "0",
+    ALLOW_LOOPBACK_TARGETS: "true",
+    CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
+    LOG_LEVEL: "info",
+    NODE_ENV: "test",
+    SHUTDOWN_TIMEOUT_MS: "10000",
+    ...options.env,
+  };
+  if (process.env.CHROMIUM_PATH) env.CHROMIUM_PATH = process.env.CHROMIUM_PATH;
+  const prisma = createPrismaClient(database.url);
+  const started: AppProcess[] = [];
+  const workers: AppProcess[] = [];
+  const startWorker = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
+    const worker = await startApp("worker", { ...env, ...extraEnv });
+    started.push(worker);
+    workers.push(worker);
+    return worker;
+  };
+  const startApi = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
+    const api = await startApp("api", { ...env, ...extraEnv });
+    started.push(api);
+    return api;
+  };
+  try {
+    const [api] = await Promise.all([startApi(), ...Array.from({ length: options.workers ?? 1 }, () => startWorker())]);
+    return {
+      apiUrl: `http://127.0.0.1:${api.port}`,
+      env,
+      prisma,
+      api,
+      workers,
+      startWorker,
+      startApi,
+      newWorkspace: async (name = "test") => {
+        const created = await createWorkspace(prisma, { name });
+        return { workspaceId: created.workspace.id, apiKey: created.apiKey.key };
+      },
+      stop: async () => {
+        await Promise.all(started.map((p) => p.stop("SIGTERM")));
+        await prisma.$disconnect();
+        await database.drop();
+      },
+    };
+  } catch (err) {
+    await Promise.all(started.map((p) => p.stop("SIGKILL")));
+    await prisma.$disconnect();
+    await database.drop();
+    throw err;
+  }
+}
