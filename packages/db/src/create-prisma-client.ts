@@ -1,0 +1,13 @@
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "./generated/prisma/client.ts";
+
+export interface CreatePrismaClientOptions {
+  /** Connections this process may hold; size it to the process's concurrency, not the server's limit. */
+  poolMax?: number;
+}
+
+/** One client per process, built at the composition root and passed down; never a module singleton. */
+export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolMax ?? 10 });
+  return new PrismaClient({ adapter });
+}

@@ -1,0 +1,13 @@
+export * from "./client-types.ts";
+export * from "./create-prisma-client.ts";
+export * from "./migrations/migrate-database.ts";
+export * from "./migrations/ensure-database.ts";
+export * from "./migrations/migration-error.ts";
+export { databaseNameOf, redactUrl } from "./migrations/database-url.ts";
+export * from "./workspaces/create-workspace.ts";
+export * from "./workspaces/set-workspace-max-concurrency.ts";
+export type { CreatedApiKey } from "./api-keys/insert-api-key.ts";
+export * from "./api-keys/create-api-key.ts";
+export * from "./api-keys/find-api-key-by-hash.ts";
+export * from "./credits/grant-credits.ts";
+// export * from "./jobs/index.ts";
