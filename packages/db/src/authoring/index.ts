@@ -1,0 +1,4 @@
+// Migration authoring (dev-time only: needs the devDependency @prisma/schema-engine-wasm).
+export * from "./diff-migrations-to-schema.ts";
+export * from "./write-migration-folder.ts";
+export { DEFAULT_MIGRATIONS_DIR } from "../migrations/migrate-database.ts";
