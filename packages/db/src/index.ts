@@ -10,4 +10,4 @@ export type { CreatedApiKey } from "./api-keys/insert-api-key.ts";
 export * from "./api-keys/create-api-key.ts";
 export * from "./api-keys/find-api-key-by-hash.ts";
 export * from "./credits/grant-credits.ts";
-// export * from "./jobs/index.ts";
+export * from "./jobs/index.ts";
