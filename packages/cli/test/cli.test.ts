@@ -1,0 +1,122 @@
+import { execFile } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+import { loadConfig } from "@browserfleet/config";
+import { hashApiKey } from "@browserfleet/core";
+import { createPrismaClient, type PrismaClient } from "@browserfleet/db";
+import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
+const BIN = fileURLToPath(new URL("../../../node_modules/.bin/browserfleet", import.meta.url));
+const run = promisify(execFile);
+
+let database: TemporaryDatabase;
+let prisma: PrismaClient;
+
+/** Runs the real installed binary against this file's own database. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: database.url } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout?: string; stderr?: string };
+    return { code: e.code ?? -1, stdout: e.stdout ?? "", stderr: e.stderr ?? "" };
+  }
+}
+
+async function newWorkspace(name: string): Promise<string> {
+  const { stdout } = await cli("workspace", "create", "--name", name, "--json");
+  return (JSON.parse(stdout) as { workspace_id: string }).workspace_id;
+}
+
+beforeAll(async () => {
+  database = await createTemporaryDatabase(loadConfig().DATABASE_URL);
+  prisma = createPrismaClient(database.url, { poolMax: 2 });
+});
+
+afterAll(async () => {
+  await prisma?.$disconnect();
+  await database?.drop();
+});
+
+describe("browserfleet CLI", () => {
+  it("workspace create --json prints the id and a key that authenticates", async () => {
+    const result = await cli("workspace", "create", "--name", "Acme", "--json");
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(["api_key", "workspace_id"]);
+    expect(body.api_key).toMatch(/^agt_live_[0-9a-f]{32}$/);
+
+    const key = await prisma.apiKey.findUniqueOrThrow({ where: { keyHash: hashApiKey(body.api_key!) } });
+    expect(key.workspaceId).toBe(body.workspace_id);
+    const workspace = await prisma.workspace.findUniqueOrThrow({ where: { id: body.workspace_id! } });
+    expect(workspace).toMatchObject({ name: "Acme", creditBalance: 100 });
+  });
+
+  it("workspace create without --json prints readable text including the key", async () => {
+    const result = await cli("workspace", "create", "--name", "Readable");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Created workspace "Readable"/);
+    expect(result.stdout).toMatch(/agt_live_[0-9a-f]{32}/);
+  });
+
+  it("key create --json mints another key for the workspace", async () => {
+    const workspaceId = await newWorkspace("Keys");
+    const result = await cli("key", "create", "--workspace", workspaceId, "--name", "ci", "--json");
+    expect(result.code).toBe(0);
+    const body = JSON.parse(result.stdout) as Record<string, string>;
+    expect(Object.keys(body).sort()).toEqual(["created_at", "id", "key", "name", "prefix"]);
+    expect(body).toMatchObject({ name: "ci", prefix: body.key!.slice(0, 14) });
+    expect(new Date(body.created_at!).toISOString()).toBe(body.created_at);
+    const stored = await prisma.apiKey.findUniqueOrThrow({ where: { id: body.id! } });
+    expect(stored).toMatchObject({ workspaceId, keyHash: hashApiKey(body.key!) });
+  });
+
+  it("workspace set changes max concurrency", async () => {
+    const workspaceId = await newWorkspace("Limits");
+    const result = await cli("workspace", "set", workspaceId, "--max-concurrency", "7");
+    expect(result.code).toBe(0);
+    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).maxConcurrency).toBe(7);
+  });
+
+  it("credits grant adds to the balance and the ledger", async () => {
+    const workspaceId = await newWorkspace("Credits");
+    const result = await cli("credits", "grant", "--workspace", workspaceId, "--amount", "250");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/balance is now 350/);
+    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).creditBalance).toBe(350);
+    const ledger = await prisma.creditLedgerEntry.findMany({ where: { workspaceId }, orderBy: { createdAt: "asc" } });
+    expect(ledger.map((e) => [e.delta, e.balanceAfter, e.reason])).toEqual([
+      [100, 100, "signup_grant"],
+      [250, 350, "grant"],
+    ]);
+  });
+
+  it("rejects bad arguments and unknown workspaces with a message and a non-zero exit", async () => {
+    const workspaceId = await newWorkspace("Errors");
+    const cases: [string[], number, RegExp][] = [
+      [["workspace", "set", workspaceId, "--max-concurrency", "9"], 2, /from 1 to 8/],
+      [["workspace", "set", workspaceId, "--max-concurrency", "lots"], 2, /must be an integer/],
+      [["workspace", "create"], 2, /--name is required/],
+      [["workspace", "create", "--name", "x", "--bogus"], 2, /Unknown option '--bogus'/],
+      [["frobnicate"], 2, /unknown command/],
+      [["credits", "grant", "--workspace", "00000000-0000-4000-8000-000000000000", "--amount", "5"], 1, /not found/],
+      [["key", "create", "--workspace", "nope"], 2, /must be a UUID/],
+    ];
+    for (const [args, code, message] of cases) {
+      const result = await cli(...args);
+      expect({ args, code: result.code }).toEqual({ args, code });
+      expect(result.stderr).toMatch(message);
+      expect(result.stdout).toBe("");
+    }
+    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).maxConcurrency).toBe(4);
+  });
+
+  it("prints usage for --help and for no arguments", async () => {
+    for (const args of [["--help"], []]) {
+      const result = await cli(...args);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toMatch(/usage:/);
+    }
+  });
+});
