@@ -153,7 +153,6 @@ export class BrowserPool {
 
   private async launch(): Promise<BrowserSlot> {
     const startedAt = performance.now();
-    let pid: number | null = null;
     const browser = await chromium.launch({
       executablePath: this.options.chromiumPath,
       headless: true,
@@ -162,15 +161,8 @@ export class BrowserPool {
       // The app drains on SIGTERM/SIGINT and closes the pool itself; Playwright must not kill Chromium first.
       handleSIGINT: false,
       handleSIGTERM: false,
-      // Playwright has no public pid accessor; its launch log names the process.
-      logger: {
-        isEnabled: (name) => name === "browser",
-        log: (_name, _severity, message) => {
-          const match = /<launched> pid=(\d+)/.exec(String(message));
-          if (match?.[1] !== undefined) pid = Number(match[1]);
-        },
-      },
     });
+    const pid = await browserPid(browser);
     if (this.closed) {
       await browser.close().catch(() => undefined);
       throw new BrowserPoolClosedError();
@@ -262,6 +254,18 @@ export class BrowserPool {
     const waiters = this.drainWaiters;
     this.drainWaiters = [];
     for (const wake of waiters) wake();
+  }
+}
+
+/** Playwright has no pid accessor for a launched browser; CDP's SystemInfo names the browser process. */
+async function browserPid(browser: Browser): Promise<number | null> {
+  try {
+    const session = await browser.newBrowserCDPSession();
+    const { processInfo } = await session.send("SystemInfo.getProcessInfo");
+    await session.detach();
+    return processInfo.find((info) => info.type === "browser")?.id ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { checkTargetUrl } from "@browserfleet/core";
+import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
+import { renderPage, type BrowserPool } from "../src/index.ts";
+import { html, loopbackGuard, renderRequest, startLocalServer, testPool, type LocalServer } from "./helpers.ts";
+
+// Server A is the site being scraped; server B stands for an internal address the guard must keep Chromium away from.
+let site: FixtureSite;
+let serverA: LocalServer;
+let serverB: LocalServer;
+let pool: BrowserPool;
+let refuseB: ReturnType<typeof loopbackGuard>;
+
+/** Holds a response until something happened (or a bound passed), so the page cannot finish loading first. */
+async function waitUntil(condition: () => boolean, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+beforeAll(async () => {
+  site = await startFixtureSite();
+  serverB = await startLocalServer();
+  serverA = await startLocalServer((req, res) => {
+    const b = serverB.origin;
+    const path = new URL(req.url ?? "/", "http://a").pathname;
+    if (path === "/hop") return void res.writeHead(302, { location: `${site.origin}/redirect?to=${encodeURIComponent(`${b}/deep`)}` }).end();
+    if (path === "/img-redirect") return void res.writeHead(302, { location: `${b}/img` }).end();
+    if (path === "/subresources") return html(res, `<title>subs</title><img src="${b}/direct.png"><img src="/img-redirect"><p>content</p>`);
+    if (path === "/iframe") return html(res, `<title>frames</title><iframe src="http://localhost:${serverA.port}/inner"></iframe>`);
+    if (path === "/inner") return html(res, `<p>inner</p><img src="/img-redirect"><script>fetch("/img-redirect").catch(() => {})</script>`);
+    if (path === "/popup") return html(res, `<title>popup</title><script>window.open("/img-redirect"); window.open("${b}/popup")</script>`);
+    if (path === "/worker") return html(res, `<title>worker</title><script>new Worker("/worker.js")</script><script src="/after-worker.js"></script>`);
+    if (path === "/after-worker.js") return void waitUntil(() => serverA.requests.includes("/img-redirect"), 5_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
+    if (path === "/worker.js") return void res.writeHead(200, { "content-type": "text/javascript" }).end(`fetch("/img-redirect").catch(() => {})`);
+    if (path === "/websocket") return html(res, `<title>ws</title><script>new WebSocket("ws://127.0.0.1:${serverB.port}/socket")</script><script src="/after-ws.js"></script>`);
+    if (path === "/after-ws.js") return void waitUntil(() => serverB.upgrades.length > 0, 2_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
+    html(res, "<title>A</title>");
+  });
+  refuseB = loopbackGuard([serverB.port]);
+  pool = testPool();
+  await pool.start();
+});
+
+afterAll(async () => {
+  await pool?.close();
+  await Promise.all([site?.close(), serverA?.close(), serverB?.close()]);
+});
+
+beforeEach(() => {
+  site.resetCounters();
+  serverA.requests.length = 0;
+  serverB.requests.length = 0;
+  serverB.upgrades.length = 0;
+});
+
+/** Gives the page's late requests (images, popups, workers) time to be made, so a leak would show. */
+const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
+
+describe("renderPage SSRF guard", () => {
+  it("refuses a URL the guard refuses without the site seeing a request", async () => {
+    const guard = (url: string) => checkTargetUrl(url, { allowLoopback: false, lookup: async () => [] });
+    const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`), guard));
+    expect(result).toMatchObject({ ok: false, errorCode: "URL_NOT_ALLOWED" });
+    expect(!result.ok && result.errorMessage).toMatch(/127\.0\.0\.1 is private, loopback/);
+    expect(site.hits("/simple")).toBe(0);
+  });
+
+  it("intercepts a redirect hop before Chromium connects to its target", async () => {
+    const result = await pool.withContext((ctx) =>
+      renderPage(ctx, renderRequest(`${site.origin}/redirect?to=${encodeURIComponent(`${serverB.origin}/secret`)}`), refuseB),
+    );
+    expect(result).toMatchObject({ ok: false, errorCode: "URL_NOT_ALLOWED" });
+    expect(!result.ok && result.errorMessage).toBe(`redirect to ${serverB.origin}/secret is not allowed: port ${serverB.port} is refused by the test guard`);
+    expect(site.hits("/redirect")).toBe(1);
+    expect(serverB.requests).toEqual([]);
+  });
+
+  it("intercepts the second hop of a redirect chain across servers", async () => {
+    const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${serverA.origin}/hop`), refuseB));
+    expect(result).toMatchObject({ ok: false, errorCode: "URL_NOT_ALLOWED" });
+    expect(site.hits("/redirect")).toBe(1);
+    expect(serverB.requests).toEqual([]);
+  });
+
+  it("blocks refused subresources, direct or redirected, and still renders the page", async () => {
+    const result = await pool.withContext(async (ctx) => {
+      const rendered = await renderPage(ctx, renderRequest(`${serverA.origin}/subresources`, { formats: ["text"] }), refuseB);
+      await settle();
+      return rendered;
+    });
+    expect(result).toMatchObject({ ok: true, httpStatus: 200, text: "content" });
+    expect(serverB.requests).toEqual([]);
+  });
+
+  it("covers redirect hops of a cross-site iframe", async () => {
+    const result = await pool.withContext(async (ctx) => {
+      const rendered = await renderPage(ctx, renderRequest(`${serverA.origin}/iframe`), refuseB);
+      await settle();
+      return rendered;
+    });
+    expect(result).toMatchObject({ ok: true, title: "frames" });
+    expect(serverA.requests).toEqual(expect.arrayContaining(["/inner", "/img-redirect"]));
+    expect(serverB.requests).toEqual([]);
+  });
+
+  it("refuses popups, which would escape the page's redirect check", async () => {
+    const result = await pool.withContext(async (ctx) => {
+      const rendered = await renderPage(ctx, renderRequest(`${serverA.origin}/popup`), refuseB);
+      await settle();
+      return rendered;
+    });
+    expect(result).toMatchObject({ ok: true, title: "popup" });
+    expect(serverB.requests).toEqual([]);
+  });
+
+  it("covers redirect hops of a dedicated worker's requests", async () => {
+    await pool.withContext(async (ctx) => {
+      await renderPage(ctx, renderRequest(`${serverA.origin}/worker`), refuseB);
+      await settle();
+    });
+    expect(serverA.requests).toEqual(expect.arrayContaining(["/worker.js", "/img-redirect"]));
+    expect(serverB.requests).toEqual([]);
+  });
+
+  it("refuses a WebSocket to a refused host", async () => {
+    const result = await pool.withContext(async (ctx) => {
+      const rendered = await renderPage(ctx, renderRequest(`${serverA.origin}/websocket`), refuseB);
+      await settle();
+      return rendered;
+    });
+    expect(result).toMatchObject({ ok: true, title: "ws" });
+    expect(serverB.upgrades).toEqual([]);
+  });
+
+  it("lets a WebSocket to an allowed host through", async () => {
+    await pool.withContext(async (ctx) => {
+      await renderPage(ctx, renderRequest(`${serverA.origin}/websocket`), loopbackGuard());
+      await settle();
+    });
+    expect(serverB.upgrades).toEqual(["/socket"]);
+  });
+});
