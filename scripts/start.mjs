@@ -40,6 +40,8 @@ function start(name) {
     cwd: root,
     env,
     stdio: ["ignore", "pipe", "pipe"],
+    // Own process group: a terminal's Ctrl-C reaches only us, and we drain the children once.
+    detached: true,
   });
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream }).on("line", (line) => {
@@ -73,6 +75,7 @@ process.on("SIGINT", () => {
   stopAll(0);
 });
 process.on("SIGTERM", () => stopAll(0));
+process.on("SIGHUP", () => stopAll(0));
 
 for (const name of ["api", "worker", "dispatcher"]) start(name);
 say(`starting: API on http://127.0.0.1:${env.PORT || 3000}  (create a workspace: npx browserfleet workspace create --name me)`);
