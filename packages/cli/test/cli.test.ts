@@ -103,18 +103,17 @@ describe("browserfleet CLI", () => {
       [["credits", "grant", "--workspace", "00000000-0000-4000-8000-000000000000", "--amount", "5"], 1, /not found/],
       [["key", "create", "--workspace", "nope"], 2, /must be a UUID/],
     ];
-    for (const [args, code, message] of cases) {
-      const result = await cli(...args);
-      expect({ args, code: result.code }).toEqual({ args, code });
-      expect(result.stderr).toMatch(message);
-      expect(result.stdout).toBe("");
-    }
+    const results = await Promise.all(cases.map(([args]) => cli(...args)));
+    cases.forEach(([args, code, message], i) => {
+      expect({ args, code: results[i]?.code }).toEqual({ args, code });
+      expect(results[i]?.stderr).toMatch(message);
+      expect(results[i]?.stdout).toBe("");
+    });
     expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).maxConcurrency).toBe(4);
   });
 
   it("prints usage for --help and for no arguments", async () => {
-    for (const args of [["--help"], []]) {
-      const result = await cli(...args);
+    for (const result of await Promise.all([cli("--help"), cli()])) {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/usage:/);
     }
