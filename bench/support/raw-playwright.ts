@@ -1,0 +1,71 @@
+// The baseline the fleet is measured against: plain playwright-core doing the fleet's per-page
+// work (one browser, a new context per page, goto until "load", page.content()), nothing else.
+import { chromium, type Browser } from "playwright-core";
+
+export interface RawPlaywrightOptions {
+  urls: string[];
+  concurrency: number;
+  chromiumPath: string;
+  extraArgs: string[];
+}
+
+export interface RawPlaywrightResult {
+  latenciesMs: number[];
+  wallMs: number;
+  pagesPerSecond: number;
+}
+
+// The flags this machine needs for any Chromium (see conventions.md), kept here so the baseline does not depend on the code it measures.
+const MACHINE_ARGS = [
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
+];
+
+const PAGE_TIMEOUT_MS = 60_000;
+
+/** Renders every URL once with `concurrency` pages in flight; throws if any page fails, since a baseline with failures measures nothing. */
+export async function runRawPlaywright(options: RawPlaywrightOptions): Promise<RawPlaywrightResult> {
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath,
+    headless: true,
+    args: [...MACHINE_ARGS, ...options.extraArgs],
+  });
+  try {
+    const latenciesMs: number[] = [];
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < options.urls.length) {
+        const url = options.urls[next++] as string;
+        const started = performance.now();
+        await renderOne(browser, url);
+        latenciesMs.push(performance.now() - started);
+      }
+    };
+    const startedAt = performance.now();
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, lane));
+    const wallMs = performance.now() - startedAt;
+    return { latenciesMs, wallMs, pagesPerSecond: (latenciesMs.length / wallMs) * 1000 };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function renderOne(browser: Browser, url: string): Promise<void> {
+  const context = await browser.newContext({ serviceWorkers: "block", acceptDownloads: false });
+  try {
+    const page = await context.newPage();
+    try {
+      await page.goto(url, { waitUntil: "load", timeout: PAGE_TIMEOUT_MS });
+      await page.content();
+    } finally {
+      await page.close();
+    }
+  } finally {
+    await context.close();
+  }
+}
