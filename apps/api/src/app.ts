@@ -1,5 +1,5 @@
 import express from "express";
-import { opsRoutes } from "@browserfleet/runtime";
+import { backingServiceChecks, opsRoutes } from "@browserfleet/runtime";
 import type { ApiDeps } from "./deps.ts";
 import { authenticate } from "./http/authenticate.ts";
 import { errorHandler, notFound } from "./http/error-handler.ts";
@@ -21,10 +21,7 @@ export function buildApp(deps: ApiDeps): express.Express {
     opsRoutes({
       registry: deps.registry,
       isDraining: deps.isDraining,
-      checks: [
-        { name: "postgres", check: () => deps.prisma.$queryRaw`SELECT 1` },
-        { name: "redis", check: () => deps.redis.ping() },
-      ],
+      checks: backingServiceChecks({ postgres: deps.prisma, redis: deps.redis }),
     }),
   );
   const v1 = express.Router();

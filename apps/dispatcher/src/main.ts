@@ -1,7 +1,7 @@
 import { loadConfig } from "@browserfleet/config";
 import { createPrismaClient } from "@browserfleet/db";
 import { createRedisConnection } from "@browserfleet/queue";
-import { createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
+import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 
 // Webhook delivery (outbox → signed POSTs) arrives with the webhooks issue; until then the
 // dispatcher is a well-behaved process: health, readiness, metrics and a clean drain.
@@ -18,10 +18,7 @@ const ops = await startOpsServer({
   port: config.DISPATCHER_PORT,
   registry,
   isDraining: () => draining,
-  checks: [
-    { name: "postgres", check: () => prisma.$queryRaw`SELECT 1` },
-    { name: "redis", check: () => redis.ping() },
-  ],
+  checks: backingServiceChecks({ postgres: prisma, redis }),
 });
 logger.info({ ops_port: ops.port }, "dispatcher ready");
 

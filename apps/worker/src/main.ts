@@ -4,7 +4,7 @@ import { loadConfig } from "@browserfleet/config";
 import { systemLookup } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
 import { PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
-import { createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
+import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
 import { createWorkerMetrics } from "./worker-metrics.ts";
@@ -65,10 +65,7 @@ const ops = await startOpsServer({
   port: config.WORKER_PORT,
   registry,
   isDraining: () => draining,
-  checks: [
-    { name: "postgres", check: () => prisma.$queryRaw`SELECT 1` },
-    { name: "redis", check: () => redis.ping() },
-  ],
+  checks: backingServiceChecks({ postgres: prisma, redis }),
 });
 logger.info({ concurrency: config.WORKER_CONCURRENCY, ops_port: ops.port, prefix: config.QUEUE_PREFIX }, "worker ready");
 

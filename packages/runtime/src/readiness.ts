@@ -40,3 +40,14 @@ export async function runReadinessChecks(checks: ReadinessCheck[], draining: boo
   if (draining) report.draining = "process is shutting down";
   return { ready: !draining && results.every(([, r]) => r === "ok"), checks: report };
 }
+
+/** The two services every process needs: Postgres (the truth) and Redis (the work). */
+export function backingServiceChecks(deps: {
+  postgres: { $queryRaw: (query: TemplateStringsArray) => PromiseLike<unknown> };
+  redis: { ping: () => Promise<unknown> };
+}): ReadinessCheck[] {
+  return [
+    { name: "postgres", check: async () => deps.postgres.$queryRaw`SELECT 1` },
+    { name: "redis", check: () => deps.redis.ping() },
+  ];
+}
