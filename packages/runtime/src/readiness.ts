@@ -25,6 +25,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   });
 }
 
+/** Drivers' messages span lines (Prisma's quote the call); the last line says what is wrong. */
+function summarize(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  const last = text.split("\n").map((l) => l.trim()).filter(Boolean).pop() ?? "failed";
+  return last.slice(0, 300);
+}
+
 export async function runReadinessChecks(checks: ReadinessCheck[], draining: boolean, timeoutMs = 2_000): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async (c) => {
@@ -32,7 +39,7 @@ export async function runReadinessChecks(checks: ReadinessCheck[], draining: boo
         await withTimeout(c.check(), timeoutMs);
         return [c.name, "ok"] as const;
       } catch (err) {
-        return [c.name, err instanceof Error ? err.message : String(err)] as const;
+        return [c.name, summarize(err)] as const;
       }
     }),
   );
