@@ -145,9 +145,14 @@ export class BrowserPool {
     if (this.closed) throw new BrowserPoolClosedError();
     const slot = this.current;
     if (slot !== null && !slot.retired && slot.browser.isConnected()) return slot;
-    this.launching ??= this.launch().finally(() => {
-      this.launching = null;
-    });
+    this.launching ??= this.launch()
+      .catch((err: unknown) => {
+        this.options.logger.error({ err: errorMessage(err) }, "chromium failed to launch");
+        throw err;
+      })
+      .finally(() => {
+        this.launching = null;
+      });
     return this.launching;
   }
 
