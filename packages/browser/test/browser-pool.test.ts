@@ -141,4 +141,12 @@ describe("BrowserPool", () => {
     expect(await inFlight).toMatchObject({ ok: true, title: "Slow 500" });
     await expect(simple(p)).rejects.toBeInstanceOf(BrowserPoolClosedError);
   });
+
+  it("rejects the caller when Chromium cannot launch, and logs why", async () => {
+    const logger = memoryLogger();
+    const p = pool({ chromiumPath: "/nonexistent/chromium", logger });
+    await expect(simple(p)).rejects.toThrow();
+    await expect(simple(p)).rejects.toThrow();
+    expect(logger.lines.filter((l) => l.level === "error" && l.msg === "chromium failed to launch")).toHaveLength(2);
+  });
 });
