@@ -33,7 +33,8 @@ describe("renderPage failures", () => {
   it("times out on a page that never answers, and the pool renders the next page", async () => {
     const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/hang`, { timeoutMs: 2_000 }), guard));
     expect(result).toMatchObject({ ok: false, errorCode: "TIMEOUT" });
-    expect(site.hits("/hang")).toBe(1);
+    // Under CPU load the budget can run out before Chromium sends the request; never twice, though.
+    expect(site.hits("/hang")).toBeLessThanOrEqual(1);
     const next = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`), guard));
     expect(next).toMatchObject({ ok: true, httpStatus: 200, title: "Fixture Simple" });
     expect(pool.stats().openContexts).toBe(0);
