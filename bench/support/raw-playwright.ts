@@ -1,6 +1,7 @@
 // The baseline the fleet is measured against: plain playwright-core doing the fleet's per-page
 // work (one browser, a new context per page, goto until "load", page.content()), nothing else.
 import { chromium, type Browser } from "playwright-core";
+import { runConcurrently } from "../stats.ts";
 
 export interface RawPlaywrightOptions {
   urls: string[];
@@ -36,18 +37,8 @@ export async function runRawPlaywright(options: RawPlaywrightOptions): Promise<R
     args: [...MACHINE_ARGS, ...options.extraArgs],
   });
   try {
-    const latenciesMs: number[] = [];
-    let next = 0;
-    const lane = async (): Promise<void> => {
-      while (next < options.urls.length) {
-        const url = options.urls[next++] as string;
-        const started = performance.now();
-        await renderOne(browser, url);
-        latenciesMs.push(performance.now() - started);
-      }
-    };
     const startedAt = performance.now();
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, lane));
+    const latenciesMs = await runConcurrently(options.urls, Math.max(1, options.concurrency), (url) => renderOne(browser, url));
     const wallMs = performance.now() - startedAt;
     return { latenciesMs, wallMs, pagesPerSecond: (latenciesMs.length / wallMs) * 1000 };
   } finally {
