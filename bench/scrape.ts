@@ -28,7 +28,7 @@ const env = {
   ALLOW_LOOPBACK_TARGETS: "true",
   CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
   WORKER_CONCURRENCY: String(concurrency),
-  LOG_LEVEL: "warn",
+  LOG_LEVEL: "info",
   CHROMIUM_PATH: chromiumPath,
 };
 const apps: AppProcess[] = [];

@@ -80,7 +80,7 @@ describe("sync scrape", () => {
 
 describe("async scrape and jobs", () => {
   it("answers 202 with the job envelope, then the result via long-poll", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/page/7`, formats: ["html", "links"], async: true });
+    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/page/7`, formats: ["html", "text", "links", "screenshot"], async: true });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ kind: "scrape", progress_total: 1, status_url: `/v1/jobs/${res.body.id as string}/status` });
     expect(res.body.job_id).toBe(res.body.id);
@@ -92,6 +92,8 @@ describe("async scrape and jobs", () => {
     expect(result.title).toBe("Fixture page 7");
     expect((result.links as string[]).length).toBe(30);
     expect(result.html).toContain("Fixture page 7");
+    expect(result.text).toContain("Paragraph 0 of fixture page 7");
+    expect(isPng(result.screenshot_png_b64)).toBe(true);
     const status = await client.get(`/v1/jobs/${res.body.id as string}/status`);
     expect(status.body).toEqual({ id: res.body.id, status: "completed", kind: "scrape", progress_done: 1, progress_failed: 0, progress_total: 1 });
     const results = await client.get<{ items: Body[]; next_cursor: string | null }>(`/v1/jobs/${res.body.id as string}/results`);
