@@ -2,3 +2,6 @@ export * from "./chromium-args.ts";
 export * from "./browser-pool.ts";
 export * from "./render-types.ts";
 export * from "./render-page.ts";
+export * from "./egress-proxy.ts";
+export type { EgressPolicy } from "./egress-target.ts";
+export type { TunnelFailure } from "./egress-answers.ts";

@@ -46,6 +46,8 @@ export interface LocalServer {
   port: number;
   requests: string[];
   upgrades: string[];
+  /** TCP connections accepted, requests or not. */
+  connections: number;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startLocalServer(handle: (req: IncomingMessage, res: Serve
     socket.destroy();
   });
   server.on("connection", (socket) => {
+    self.connections += 1;
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
   });
@@ -70,6 +73,7 @@ export async function startLocalServer(handle: (req: IncomingMessage, res: Serve
     port,
     requests: [],
     upgrades: [],
+    connections: 0,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
