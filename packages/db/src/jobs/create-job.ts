@@ -21,6 +21,7 @@ export interface CreateJobInput {
 export async function createJob(prisma: Db, input: CreateJobInput): Promise<{ job: Job; items: JobItem[] }> {
   const jobId = randomUUID();
   return prisma.$transaction(async (tx) => {
+    let job: Job;
     if (input.reserve > 0) {
       const rows = await tx.$queryRaw<{ credit_balance: number }[]>`
         UPDATE workspaces SET credit_balance = credit_balance - ${input.reserve}, updated_at = now()
@@ -30,12 +31,12 @@ export async function createJob(prisma: Db, input: CreateJobInput): Promise<{ jo
       if (!row) {
         throw new ApiError("INSUFFICIENT_CREDIT", `this job needs ${input.reserve} credits and the balance cannot cover them`);
       }
-      await tx.job.create({ data: jobData(jobId, input) });
+      job = await tx.job.create({ data: jobData(jobId, input) });
       await tx.creditLedgerEntry.create({
         data: { workspaceId: input.workspaceId, delta: -input.reserve, balanceAfter: row.credit_balance, reason: "job_reserve", jobId },
       });
     } else {
-      await tx.job.create({ data: jobData(jobId, input) });
+      job = await tx.job.create({ data: jobData(jobId, input) });
     }
     const items = input.urls.map((u, seq) => ({
       id: randomUUID(),
@@ -45,10 +46,8 @@ export async function createJob(prisma: Db, input: CreateJobInput): Promise<{ jo
       url: u.url,
       depth: u.depth ?? 0,
     }));
-    await tx.jobItem.createMany({ data: items });
-    const job = await tx.job.findUniqueOrThrow({ where: { id: jobId } });
-    const created = await tx.jobItem.findMany({ where: { jobId }, orderBy: { seq: "asc" } });
-    return { job, items: created };
+    const created = await tx.jobItem.createManyAndReturn({ data: items });
+    return { job, items: created.sort((x, y) => x.seq - y.seq) };
   });
 }
 
