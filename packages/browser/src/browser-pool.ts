@@ -1,5 +1,7 @@
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
-import { BASE_CHROMIUM_ARGS } from "./chromium-args.ts";
+import { BASE_CHROMIUM_ARGS, egressChromiumArgs } from "./chromium-args.ts";
+import { linkEgress } from "./egress-link.ts";
+import type { EgressLink } from "./egress-proxy.ts";
 
 /** The pino subset the pool logs through. */
 export interface PoolLogger {
@@ -18,6 +20,8 @@ export interface BrowserPoolOptions {
   /** How long close() waits for in-flight contexts before closing the browser under them. */
   closeTimeoutMs?: number;
   logger: PoolLogger;
+  /** Sends all of Chromium's traffic through this egress proxy (startEgressProxy); the caller closes it after the pool. */
+  egress?: EgressLink;
 }
 
 export interface BrowserPoolStats {
@@ -128,6 +132,7 @@ export class BrowserPool {
       if (slot.contextsStarted >= this.options.recycleAfterPages) this.retire(slot, "recycle");
       try {
         const context = await slot.browser.newContext({ serviceWorkers: "block", acceptDownloads: false });
+        if (this.options.egress !== undefined) linkEgress(context, this.options.egress);
         return { slot, context };
       } catch (err) {
         slot.open -= 1;
@@ -158,10 +163,11 @@ export class BrowserPool {
 
   private async launch(): Promise<BrowserSlot> {
     const startedAt = performance.now();
+    const egressArgs = this.options.egress === undefined ? [] : egressChromiumArgs(this.options.egress.url);
     const browser = await chromium.launch({
       executablePath: this.options.chromiumPath,
       headless: true,
-      args: [...BASE_CHROMIUM_ARGS, ...(this.options.extraArgs ?? [])],
+      args: [...BASE_CHROMIUM_ARGS, ...egressArgs, ...(this.options.extraArgs ?? [])],
       timeout: this.options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS,
       // The app drains on SIGTERM/SIGINT and closes the pool itself; Playwright must not kill Chromium first.
       handleSIGINT: false,

@@ -21,6 +21,14 @@ export class UrlNotAllowedError extends Error {
   }
 }
 
+/** The egress proxy answered in place of the target: it could not resolve or reach it. */
+export class EgressFailedError extends Error {
+  constructor(readonly reason: string) {
+    super(`the page could not be loaded: ${reason}`);
+    this.name = "EgressFailedError";
+  }
+}
+
 // Chromium's net error names, said the way a user of the API understands them.
 const NET_ERRORS: Record<string, string> = {
   ERR_CONNECTION_REFUSED: "the connection was refused",
@@ -39,6 +47,8 @@ const NET_ERRORS: Record<string, string> = {
   ERR_INVALID_RESPONSE: "the server sent an invalid response",
   ERR_INVALID_HTTP_RESPONSE: "the server sent an invalid HTTP response",
   ERR_SSL_PROTOCOL_ERROR: "the TLS handshake failed",
+  ERR_TUNNEL_CONNECTION_FAILED: "the egress proxy could not open a connection to the target",
+  ERR_PROXY_CONNECTION_FAILED: "the egress proxy is not reachable",
   ERR_ABORTED: "the navigation was aborted (the response was probably a download)",
   ERR_BLOCKED_BY_RESPONSE: "the response forbids being displayed",
 };
@@ -51,6 +61,7 @@ export interface ClassifiedError {
 export function classifyRenderError(err: unknown): ClassifiedError {
   if (err instanceof RenderStopped) return { errorCode: err.code, errorMessage: err.message };
   if (err instanceof UrlNotAllowedError) return { errorCode: "URL_NOT_ALLOWED", errorMessage: err.message };
+  if (err instanceof EgressFailedError) return { errorCode: "NAVIGATION_FAILED", errorMessage: err.message };
   if (err instanceof errors.TimeoutError) return { errorCode: "TIMEOUT", errorMessage: "the page did not finish loading in time" };
   const message = err instanceof Error ? err.message : String(err);
   const net = /net::(ERR_[A-Z0-9_]+)/.exec(message)?.[1];

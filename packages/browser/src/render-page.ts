@@ -1,4 +1,6 @@
 import type { BrowserContext, Page } from "playwright-core";
+import { egressOf } from "./egress-link.ts";
+import { proxyAnswerError, tunnelError, watchFailedNavigations, type FailedNavigation } from "./egress-verdict.ts";
 import { extractFormats } from "./extract-formats.ts";
 import { classifyRenderError, RenderStopped, UrlNotAllowedError } from "./render-errors.ts";
 import type { RenderFailure, RenderRequest, RenderResult, RenderSuccess, TargetGuard } from "./render-types.ts";
@@ -11,13 +13,16 @@ const PAGE_CLOSE_TIMEOUT_MS = 5_000;
 interface RenderState {
   page: Page | null;
   pageGuard: PageGuard | null;
+  failedNavigation?: FailedNavigation;
   finished: boolean;
 }
 
 /**
  * Loads one URL in a new page of `context` and reads the requested formats. Every request of
  * the page (redirect hops included) passes `guard` before Chromium connects; pass the same
- * guard function for every page of a context so verdicts are cached per host. Never throws.
+ * guard function for every page of a context so verdicts are cached per host. When the pool
+ * has an egress proxy, the proxy checks every connection again and its refusals are reported
+ * as URL_NOT_ALLOWED too. Never throws.
  */
 export async function renderPage(context: BrowserContext, request: RenderRequest, guard: TargetGuard): Promise<RenderResult> {
   const startedAt = performance.now();
@@ -61,10 +66,15 @@ async function render(
   }
   state.page = page;
   state.pageGuard = await contextGuard.guardPage(page);
+  watchFailedNavigations(page, (failed) => (state.failedNavigation = failed));
   const response = await page.goto(request.url, { waitUntil: request.waitUntil, timeout: stop.remainingMs() }).catch((err: unknown) => {
     const refusal = state.pageGuard?.refusals.find((r) => r.mainDocument);
-    throw refusal === undefined ? err : new UrlNotAllowedError(refusal.url, refusal.reason, refusal.viaRedirect);
+    if (refusal !== undefined) throw new UrlNotAllowedError(refusal.url, refusal.reason, refusal.viaRedirect);
+    throw tunnelError(err, state.failedNavigation ?? { url: request.url, viaRedirect: false }, egressOf(context)) ?? err;
   });
+  // The egress proxy answers a refused or unreachable plain-http target itself, with a marked response.
+  const proxyError = proxyAnswerError(response);
+  if (proxyError !== null) throw proxyError;
   const extracted = await extractFormats(page, request, () => stop.remainingMs());
   return { ok: true, finalUrl: page.url(), httpStatus: response?.status() ?? null, ...extracted };
 }

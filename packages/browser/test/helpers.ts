@@ -1,7 +1,15 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { checkTargetUrl, type TargetVerdict } from "@browserfleet/core";
-import { BrowserPool, LOOPBACK_ONLY_RESOLVER_ARG, type BrowserPoolOptions, type PoolLogger, type RenderRequest } from "../src/index.ts";
+import { checkTargetUrl, type HostLookup, type TargetVerdict } from "@browserfleet/core";
+import {
+  BrowserPool,
+  LOOPBACK_ONLY_RESOLVER_ARG,
+  startEgressProxy,
+  type BrowserPoolOptions,
+  type EgressProxy,
+  type PoolLogger,
+  type RenderRequest,
+} from "../src/index.ts";
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
@@ -34,6 +42,24 @@ export function loopbackGuard(refusedPorts: number[] = []): (url: string) => Pro
       },
     });
   };
+}
+
+/** Names tests may use; anything else fails to resolve, and nothing ever asks real DNS. */
+export const testLookup: HostLookup = async (host) => {
+  if (host === "localhost" || host.endsWith(".alias.test")) return ["127.0.0.1"];
+  throw new Error(`tests resolve nothing (${host})`);
+};
+
+/** An egress proxy with the test guard's policy: loopback allowed, no DNS, some local ports refused with the guard's words. */
+export function testEgress(refusedPorts: number[] = [], lookup: HostLookup = testLookup): Promise<EgressProxy> {
+  return startEgressProxy({
+    policy: {
+      allowLoopback: true,
+      lookup,
+      refuse: (_address, port) => (refusedPorts.includes(port) ? `port ${port} is refused by the test guard` : null),
+    },
+    logger: memoryLogger(),
+  });
 }
 
 export function renderRequest(url: string, overrides: Partial<RenderRequest> = {}): RenderRequest {
