@@ -78,6 +78,13 @@ try {
   console.log(row("raw Playwright (new context/page)", raw.latenciesMs, raw.wallMs));
   console.log(row("browserfleet sync scrape", syncLatencies, syncWall));
   console.log(`${"browserfleet async (submit→done)".padEnd(34)} ${"".padStart(8)} ${"".padStart(8)} ${fmt((pages / asyncWall) * 1000, 2).padStart(10)}`);
+  // Where a sync page's time goes, from Postgres' own timestamps (same clock for all three).
+  const items = await prisma.jobItem.findMany({ where: { workspaceId: workspace.id, job: { sync: true } }, include: { job: true } });
+  const phase = (pick: (i: (typeof items)[number]) => number): string => `p50 ${fmt(percentile(items.map(pick), 50))} ms, p95 ${fmt(percentile(items.map(pick), 95))} ms`;
+  console.log(`\nsync page breakdown (${items.length} pages):`);
+  console.log(`  submit → worker starts:   ${phase((i) => i.startedAt!.getTime() - i.job.createdAt.getTime())}`);
+  console.log(`  render in Chromium:       ${phase((i) => i.durationMs ?? 0)}`);
+  console.log(`  start → result committed: ${phase((i) => i.completedAt!.getTime() - i.startedAt!.getTime())}`);
   console.log(`\nasync: ${pages} submissions accepted in ${fmt(submitWall)} ms; all done after ${fmt(asyncWall)} ms; jobs not completed: ${failed}`);
   console.log(`sync throughput vs raw Playwright: ${fmt(((pages / syncWall) * 1000) / raw.pagesPerSecond, 2)}x; async: ${fmt(((pages / asyncWall) * 1000) / raw.pagesPerSecond, 2)}x`);
 } finally {
