@@ -51,12 +51,16 @@ export const testLookup: HostLookup = async (host) => {
 };
 
 /** An egress proxy with the test guard's policy: loopback allowed, no DNS, some local ports refused with the guard's words. */
-export function testEgress(refusedPorts: number[] = [], lookup: HostLookup = testLookup): Promise<EgressProxy> {
+export function testEgress(refusedPorts: number[] = [], options: { lookup?: HostLookup; refusedSeen?: Set<number> } = {}): Promise<EgressProxy> {
   return startEgressProxy({
     policy: {
       allowLoopback: true,
-      lookup,
-      refuse: (_address, port) => (refusedPorts.includes(port) ? `port ${port} is refused by the test guard` : null),
+      lookup: options.lookup ?? testLookup,
+      refuse: (_address, port) => {
+        if (!refusedPorts.includes(port)) return null;
+        options.refusedSeen?.add(port);
+        return `port ${port} is refused by the test guard`;
+      },
     },
     logger: memoryLogger(),
   });
