@@ -50,8 +50,9 @@ const states = new WeakMap<BrowserContext, Promise<ContextState>>();
  * every page, frame and worker, but it never sees redirect hops (by design: Chromium follows
  * redirects inside its network stack), so each guarded page also gets a CDP Fetch interceptor
  * that pauses every hop, redirects included, before Chromium connects.
- * Not covered (browser-process or non-HTTP traffic): speculation-rules prefetch/prerender, WebRTC
- * STUN/TURN, and DNS rebinding between the guard's lookup and Chromium's; those need egress control.
+ * Not covered here (browser-process or non-HTTP traffic): speculation-rules prefetch/prerender, WebRTC
+ * STUN/TURN, and DNS rebinding between the guard's lookup and Chromium's; the egress proxy
+ * (BrowserPoolOptions.egress) closes those. This layer stays for its precise refusal messages.
  */
 export async function guardContext(context: BrowserContext, guard: TargetGuard): Promise<ContextGuard> {
   let statePromise = states.get(context);
