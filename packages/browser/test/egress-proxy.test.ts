@@ -1,7 +1,7 @@
 import { request, type IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { startEgressProxy, type EgressPolicy, type EgressProxy } from "../src/index.ts";
+import { loopbackOnlyLookup, startEgressProxy, type EgressPolicy, type EgressProxy } from "../src/index.ts";
 import { closedPort, memoryLogger, startLocalServer, waitFor, type LocalServer } from "./helpers.ts";
 
 interface Answer {
@@ -193,6 +193,17 @@ describe("egress proxy: CONNECT", () => {
     open.on("close", () => (heldClosed = true)).resume();
     await proxy.close();
     await waitFor(() => heldClosed, "close() to end the tunnel", 5_000);
+  });
+});
+
+describe("egress proxy: loopback-only lookup", () => {
+  it("reaches localhost and 127.0.0.1 but resolves no other name", async () => {
+    const proxy = await proxyWith({ lookup: loopbackOnlyLookup });
+    expect((await viaProxy(proxy, `http://localhost:${target.port}/`)).status).toBe(200);
+    expect((await viaProxy(proxy, `${target.origin}/`)).status).toBe(200);
+    const answer = await viaProxy(proxy, "http://update.googleapis.com/service/update2/json", { method: "POST" });
+    expect(answer.status).toBe(502);
+    expect(answer.headers["x-browserfleet-egress-error"]).toMatch(/not resolved in a loopback-only setup/);
   });
 });
 
