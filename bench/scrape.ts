@@ -26,6 +26,7 @@ const env = {
   PORT: "0",
   WORKER_PORT: "0",
   ALLOW_LOOPBACK_TARGETS: "true",
+  DNS_LOOPBACK_ONLY: "true",
   CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
   WORKER_CONCURRENCY: String(concurrency),
   LOG_LEVEL: "info",
@@ -33,7 +34,10 @@ const env = {
 };
 const apps: AppProcess[] = [];
 try {
-  apps.push(...(await Promise.all([startApp("api", env), startApp("worker", env)])));
+  const launched = await Promise.allSettled([startApp("api", env), startApp("worker", env)]);
+  for (const l of launched) if (l.status === "fulfilled") apps.push(l.value);
+  const launchFailure = launched.find((l) => l.status === "rejected");
+  if (launchFailure) throw launchFailure.reason;
   const api = `http://127.0.0.1:${apps[0]!.port}`;
   const { workspace, apiKey } = await createWorkspace(prisma, { name: "bench" });
   await grantCredits(prisma, { workspaceId: workspace.id, amount: pages * 10 });

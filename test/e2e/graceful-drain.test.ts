@@ -35,11 +35,15 @@ it("a worker told to stop finishes the page it is rendering, then exits 0", asyn
 
 it("the dispatcher serves health, readiness and metrics, and exits 0 on SIGTERM", async () => {
   const dispatcher = await startApp("dispatcher", stack.env);
-  const ops = apiClient(`http://127.0.0.1:${dispatcher.port}`);
-  expect((await ops.get("/healthz")).status).toBe(200);
-  expect((await ops.get("/readyz")).body).toMatchObject({ status: "ready" });
-  expect((await ops.get<string>("/metrics")).body).toContain("browserfleet_process_cpu");
-  const exited = new Promise<number | null>((resolve) => dispatcher.child.once("exit", (code) => resolve(code)));
-  dispatcher.child.kill("SIGTERM");
-  expect(await exited).toBe(0);
+  try {
+    const ops = apiClient(`http://127.0.0.1:${dispatcher.port}`);
+    expect((await ops.get("/healthz")).status).toBe(200);
+    expect((await ops.get("/readyz")).body).toMatchObject({ status: "ready" });
+    expect((await ops.get<string>("/metrics")).body).toContain("browserfleet_process_cpu");
+    const exited = new Promise<number | null>((resolve) => dispatcher.child.once("exit", (code) => resolve(code)));
+    dispatcher.child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+  } finally {
+    await dispatcher.stop("SIGKILL");
+  }
 });

@@ -33,7 +33,7 @@ it("a sync scrape survives its worker being SIGKILLed mid-page, with exactly one
   await stack.startWorker();
 
   const res = await pending;
-  expect(res.status).toBe(200);
+  expect(res.status, JSON.stringify(res.body)).toBe(200);
   expect(res.body).toMatchObject({ status: "completed", title: "Slow 4000", cost_credits: 1 });
   expect(site.hits("/slow")).toBe(2);
 

@@ -31,7 +31,11 @@ export async function startApp(name: "api" | "worker" | "dispatcher", env: Recor
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const ready = READY_MESSAGES[name]!;
   const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${logs.slice(-30).join("\n")}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      // Never leave a half-started process behind a failed test or bench.
+      child.kill("SIGKILL");
+      reject(new Error(`${name} not ready after ${timeoutMs} ms:\n${logs.slice(-30).join("\n")}`));
+    }, timeoutMs);
     const onLine = (line: string): void => {
       logs.push(line);
       if (logs.length > 2_000) logs.shift();

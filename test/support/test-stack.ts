@@ -32,6 +32,7 @@ export async function startTestStack(options: { workers?: number; env?: Record<s
     WORKER_PORT: "0",
     DISPATCHER_PORT: "0",
     ALLOW_LOOPBACK_TARGETS: "true",
+    DNS_LOOPBACK_ONLY: "true",
     CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
     LOG_LEVEL: "info",
     NODE_ENV: "test",
@@ -54,7 +55,11 @@ export async function startTestStack(options: { workers?: number; env?: Record<s
     return api;
   };
   try {
-    const [api] = await Promise.all([startApi(), ...Array.from({ length: options.workers ?? 1 }, () => startWorker())]);
+    // allSettled: a failure must not leave a sibling that finishes starting afterwards unstopped.
+    const launched = await Promise.allSettled([startApi(), ...Array.from({ length: options.workers ?? 1 }, () => startWorker())]);
+    const failed = launched.find((l) => l.status === "rejected");
+    if (failed) throw failed.reason;
+    const api = (launched[0] as PromiseFulfilledResult<AppProcess>).value;
     return {
       apiUrl: `http://127.0.0.1:${api.port}`,
       env,

@@ -1,6 +1,6 @@
 import type { AddressInfo } from "node:net";
 import { loadConfig } from "@browserfleet/config";
-import { systemLookup } from "@browserfleet/core";
+import { hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient, isJobTerminal } from "@browserfleet/db";
 import { createPageQueue, createRedisConnection, jobFinishedChannel } from "@browserfleet/queue";
 import { closeServer, createLogger, createMetricsRegistry, exitOnConfigError, listen, onShutdownSignal } from "@browserfleet/runtime";
@@ -34,7 +34,7 @@ const app = buildApp({
   pageQueue,
   jobWaiter,
   registry: createMetricsRegistry("api"),
-  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: systemLookup },
+  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) },
   isDraining: () => draining,
 });
 const server = await listen(app, config.HOST, config.PORT);

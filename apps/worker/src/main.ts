@@ -1,7 +1,7 @@
 import { Worker } from "bullmq";
-import { BrowserPool } from "@browserfleet/browser";
+import { BrowserPool, startEgressProxy } from "@browserfleet/browser";
 import { loadConfig } from "@browserfleet/config";
-import { systemLookup } from "@browserfleet/core";
+import { hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
 import { PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
@@ -17,7 +17,12 @@ const prisma = createPrismaClient(config.DATABASE_URL);
 const redis = createRedisConnection(config.REDIS_URL, { connectionName: "worker" });
 redis.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS });
+const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) };
+// Every connection Chromium makes goes through this proxy, which checks and pins the address:
+// speculative prefetches, WebRTC and DNS rebinding cannot slip past request interception.
+const egress = await startEgressProxy({ policy: targetPolicy, logger: logger.child({ component: "egress-proxy" }) });
 const pool = new BrowserPool({
+  egress,
   chromiumPath: config.CHROMIUM_PATH,
   extraArgs: config.CHROMIUM_EXTRA_ARGS,
   recycleAfterPages: config.BROWSER_RECYCLE_PAGES,
@@ -28,7 +33,7 @@ await pool.start();
 const deps = {
   prisma,
   pool,
-  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: systemLookup },
+  targetPolicy,
   publisher: redis,
   finishedChannel: jobFinishedChannel(config.QUEUE_PREFIX),
   maxAttempts: config.JOB_MAX_ATTEMPTS,
@@ -79,6 +84,7 @@ onShutdownSignal({
   steps: [
     { name: "queue-worker", run: () => worker.close() },
     { name: "browser-pool", run: () => pool.close() },
+    { name: "egress-proxy", run: () => egress.close() },
     { name: "queue", run: () => queue.close() },
     { name: "ops", run: () => ops.close() },
     { name: "redis", run: () => redis.quit() },

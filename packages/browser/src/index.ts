@@ -5,4 +5,4 @@ export * from "./render-page.ts";
 export * from "./egress-proxy.ts";
 export type { EgressPolicy } from "./egress-target.ts";
 export type { TunnelFailure } from "./egress-answers.ts";
-export * from "./loopback-only-lookup.ts";
+

@@ -1,7 +1,8 @@
 import { request, type IncomingHttpHeaders } from "node:http";
 import type { Socket } from "node:net";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { loopbackOnlyLookup, startEgressProxy, type EgressPolicy, type EgressProxy } from "../src/index.ts";
+import { loopbackOnlyLookup } from "@browserfleet/core";
+import { startEgressProxy, type EgressPolicy, type EgressProxy } from "../src/index.ts";
 import { closedPort, memoryLogger, startLocalServer, waitFor, type LocalServer } from "./helpers.ts";
 
 interface Answer {

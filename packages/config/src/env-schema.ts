@@ -36,6 +36,8 @@ export const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - only").default("bf"),
   ALLOW_LOOPBACK_TARGETS: bool,
+  /** Resolve only `localhost` (tests, offline machines): no DNS query ever leaves the machine. */
+  DNS_LOOPBACK_ONLY: bool,
   WORKER_CONCURRENCY: int(4, 1, 64),
   CHROMIUM_PATH: z.string().min(1).default("/usr/bin/chromium"),
   CHROMIUM_EXTRA_ARGS: jsonStringArray,

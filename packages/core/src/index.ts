@@ -11,3 +11,4 @@ export * from "./schemas/page-task.ts";
 export * from "./jobs/result-item.ts";
 export * from "./jobs/list-cursor.ts";
 export * from "./jobs/prices.ts";
+export * from "./net/loopback-only-lookup.ts";

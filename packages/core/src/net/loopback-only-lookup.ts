@@ -1,0 +1,15 @@
+import { systemLookup, type HostLookup } from "./target-url-guard.ts";
+
+/**
+ * Resolves `localhost` and nothing else, so tests and offline machines never send a DNS
+ * query: every other name fails as not found, the way a real DNS failure does.
+ */
+export const loopbackOnlyLookup: HostLookup = async (hostname) => {
+  if (hostname === "localhost") return ["127.0.0.1"];
+  throw Object.assign(new Error(`${hostname} is not resolved: DNS_LOOPBACK_ONLY is on`), { code: "ENOTFOUND" });
+};
+
+/** The resolver every SSRF check and the egress proxy use, per the DNS_LOOPBACK_ONLY setting. */
+export function hostLookupFor(loopbackOnly: boolean): HostLookup {
+  return loopbackOnly ? loopbackOnlyLookup : systemLookup;
+}
