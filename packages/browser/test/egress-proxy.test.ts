@@ -204,7 +204,7 @@ describe("egress proxy: loopback-only lookup", () => {
     expect((await viaProxy(proxy, `${target.origin}/`)).status).toBe(200);
     const answer = await viaProxy(proxy, "http://update.googleapis.com/service/update2/json", { method: "POST" });
     expect(answer.status).toBe(502);
-    expect(answer.headers["x-browserfleet-egress-error"]).toMatch(/not resolved in a loopback-only setup/);
+    expect(answer.headers["x-browserfleet-egress-error"]).toMatch(/not resolved: DNS_LOOPBACK_ONLY is on/);
   });
 });
 
