@@ -1,5 +1,6 @@
 import express from "express";
 import { backingServiceChecks, opsRoutes } from "@browserfleet/runtime";
+import { creditRoutes } from "./credits/credit-routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { authenticate } from "./http/authenticate.ts";
 import { errorHandler, notFound } from "./http/error-handler.ts";
@@ -29,6 +30,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(authenticate(deps.prisma));
   v1.use(quickRoutes(deps));
   v1.use(jobRoutes(deps));
+  v1.use(creditRoutes(deps));
   app.use("/v1", v1);
   app.use(notFound);
   app.use(errorHandler);

@@ -12,3 +12,4 @@ export * from "./jobs/result-item.ts";
 export * from "./jobs/list-cursor.ts";
 export * from "./jobs/prices.ts";
 export * from "./net/loopback-only-lookup.ts";
+export * from "./schemas/credits.ts";

@@ -11,3 +11,4 @@ export * from "./api-keys/create-api-key.ts";
 export * from "./api-keys/find-api-key-by-hash.ts";
 export * from "./credits/grant-credits.ts";
 export * from "./jobs/index.ts";
+export * from "./credits/list-ledger.ts";

@@ -1,8 +1,9 @@
 import { Router, type Request } from "express";
-import { ApiError, TERMINAL_JOB_STATUSES, decodeListCursor, encodeListCursor, getJobQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
+import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
 import { findItemResults, findJob, listJobs, type Job } from "@browserfleet/db";
 import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
+import { listCursorParam } from "../http/list-cursor-param.ts";
 import { uuidParam, validate } from "../http/validate.ts";
 import { jobEnvelope, jobStatusView } from "./job-envelope.ts";
 import { itemResult, loadJobResult } from "./job-result.ts";
@@ -26,8 +27,7 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   router.get("/jobs", async (req, res) => {
     const query = validate(listJobsQuery, req.query, "query");
-    const after = query.cursor === undefined ? undefined : decodeListCursor(query.cursor);
-    if (after === null) throw new ApiError("BAD_REQUEST", "cursor is not one this API issued", { details: [{ path: "cursor", message: "invalid cursor" }] });
+    const after = listCursorParam(query.cursor);
     const page = await listJobs(deps.prisma, { workspaceId: workspaceOf(req), status: query.status, kind: query.kind, limit: query.limit, after });
     res.json({ items: page.jobs.map((j) => jobEnvelope(j)), next_cursor: page.next ? encodeListCursor(page.next) : null });
   });

@@ -1,5 +1,6 @@
 import type { ListCursor } from "@browserfleet/core";
 import type { Job, JobKind, JobStatus, Prisma } from "../generated/prisma/client.ts";
+import { NEWEST_FIRST, afterCursor, keysetPage } from "../paging/keyset-page.ts";
 import type { Db } from "./db-types.ts";
 
 export interface ListJobsInput {
@@ -16,10 +17,9 @@ export async function listJobs(prisma: Db, input: ListJobsInput): Promise<{ jobs
   if (input.status) where.status = input.status;
   if (input.kind) where.kind = input.kind;
   if (input.after) {
-    where.OR = [{ createdAt: { lt: input.after.createdAt } }, { createdAt: input.after.createdAt, id: { lt: input.after.id } }];
+    where.OR = afterCursor(input.after);
   }
-  const rows = await prisma.job.findMany({ where, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: input.limit + 1 });
-  const jobs = rows.slice(0, input.limit);
-  const last = jobs[jobs.length - 1];
-  return { jobs, next: rows.length > input.limit && last ? { createdAt: last.createdAt, id: last.id } : null };
+  const rows = await prisma.job.findMany({ where, orderBy: NEWEST_FIRST, take: input.limit + 1 });
+  const page = keysetPage(rows, input.limit);
+  return { jobs: page.items, next: page.next };
 }
