@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
+import { beforeAll, expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
 interface LedgerEntry {
   id: string;
@@ -12,16 +11,10 @@ interface LedgerEntry {
   job_id: string | null;
 }
 
-let stack: TestStack;
-let site: FixtureSite;
+const ctx = useStackWithSite();
 
 beforeAll(async () => {
-  [stack, site] = await Promise.all([startTestStack(), startFixtureSite()]);
-});
-afterAll(async () => {
-  await stack?.stop();
-  await site?.close();
-});
+  });
 
 async function wholeLedger(client: ReturnType<typeof apiClient>): Promise<LedgerEntry[]> {
   const entries: LedgerEntry[] = [];
@@ -38,8 +31,8 @@ async function wholeLedger(client: ReturnType<typeof apiClient>): Promise<Ledger
 }
 
 it("shows a new workspace's 100 credits, the price table and the signup grant", async () => {
-  const { apiKey } = await stack.newWorkspace("fresh");
-  const client = apiClient(stack.apiUrl, apiKey);
+  const { apiKey } = await ctx.stack.newWorkspace("fresh");
+  const client = apiClient(ctx.stack.apiUrl, apiKey);
   const credits = await client.get("/v1/credits");
   expect(credits.status).toBe(200);
   expect(credits.body).toEqual({
@@ -52,9 +45,9 @@ it("shows a new workspace's 100 credits, the price table and the signup grant", 
 });
 
 it("charges a succeeded page, refunds a failed one, and the ledger always sums to the balance", async () => {
-  const { apiKey } = await stack.newWorkspace("spender");
-  const client = apiClient(stack.apiUrl, apiKey);
-  const ok = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+  const { apiKey } = await ctx.stack.newWorkspace("spender");
+  const client = apiClient(ctx.stack.apiUrl, apiKey);
+  const ok = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple` });
   expect(ok.status).toBe(200);
   const bad = await client.post("/v1/quick/scrape", { url: "http://127.0.0.1:9/closed" });
   expect(bad.status).toBe(502);
@@ -75,11 +68,11 @@ it("charges a succeeded page, refunds a failed one, and the ledger always sums t
 });
 
 it("keeps each workspace's ledger to itself and validates paging", async () => {
-  const a = apiClient(stack.apiUrl, (await stack.newWorkspace("a")).apiKey);
-  const b = apiClient(stack.apiUrl, (await stack.newWorkspace("b")).apiKey);
-  await a.post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+  const a = apiClient(ctx.stack.apiUrl, (await ctx.stack.newWorkspace("a")).apiKey);
+  const b = apiClient(ctx.stack.apiUrl, (await ctx.stack.newWorkspace("b")).apiKey);
+  await a.post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple` });
   expect(await wholeLedger(b)).toHaveLength(1);
   expect((await a.get("/v1/credits/ledger?cursor=forged")).status).toBe(400);
   expect((await a.get("/v1/credits/ledger?limit=201")).status).toBe(400);
-  expect((await apiClient(stack.apiUrl).get("/v1/credits")).status).toBe(401);
+  expect((await apiClient(ctx.stack.apiUrl).get("/v1/credits")).status).toBe(401);
 });

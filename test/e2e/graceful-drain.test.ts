@@ -1,27 +1,20 @@
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { startApp } from "../support/app-process.ts";
-import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
 import { apiClient } from "../support/http-client.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
-let stack: TestStack;
-let site: FixtureSite;
+const ctx = useStackWithSite();
 
 beforeAll(async () => {
-  [stack, site] = await Promise.all([startTestStack(), startFixtureSite()]);
-});
-afterAll(async () => {
-  await stack?.stop();
-  await site?.close();
-});
+  });
 
 it("a worker told to stop finishes the page it is rendering, then exits 0", async () => {
-  const { apiKey } = await stack.newWorkspace("drain");
-  const client = apiClient(stack.apiUrl, apiKey);
-  const pending = client.post("/v1/quick/scrape", { url: `${site.origin}/slow?ms=3000` });
+  const { apiKey } = await ctx.stack.newWorkspace("drain");
+  const client = apiClient(ctx.stack.apiUrl, apiKey);
+  const pending = client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/slow?ms=3000` });
   const deadline = Date.now() + 30_000;
-  while (site.hits("/slow") === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  const worker = stack.workers[0]!;
+  while (ctx.site.hits("/slow") === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  const worker = ctx.stack.workers[0]!;
   const exited = new Promise<number | null>((resolve) => worker.child.once("exit", (code) => resolve(code)));
   worker.child.kill("SIGTERM");
 
@@ -29,12 +22,12 @@ it("a worker told to stop finishes the page it is rendering, then exits 0", asyn
   expect(res.status).toBe(200);
   expect(res.body).toMatchObject({ status: "completed", title: "Slow 3000" });
   expect(await exited).toBe(0);
-  expect(site.hits("/slow")).toBe(1);
+  expect(ctx.site.hits("/slow")).toBe(1);
   expect(worker.logs.some((l) => l.includes("shutdown complete"))).toBe(true);
 });
 
 it("the dispatcher serves health, readiness and metrics, and exits 0 on SIGTERM", async () => {
-  const dispatcher = await startApp("dispatcher", stack.env);
+  const dispatcher = await startApp("dispatcher", ctx.stack.env);
   try {
     const ops = apiClient(`http://127.0.0.1:${dispatcher.port}`);
     expect((await ops.get("/healthz")).status).toBe(200);

@@ -1,23 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
 type Body = Record<string, unknown>;
-let stack: TestStack;
-let site: FixtureSite;
+const ctx = useStackWithSite();
 let client: ReturnType<typeof apiClient>;
 let workspaceId: string;
 
 beforeAll(async () => {
-  [stack, site] = await Promise.all([startTestStack(), startFixtureSite()]);
-  const ws = await stack.newWorkspace("quick");
+  const ws = await ctx.stack.newWorkspace("quick");
   workspaceId = ws.workspaceId;
-  client = apiClient(stack.apiUrl, ws.apiKey);
-});
-afterAll(async () => {
-  await stack?.stop();
-  await site?.close();
+  client = apiClient(ctx.stack.apiUrl, ws.apiKey);
 });
 
 const PNG_MAGIC = "89504e470d0a1a0a";
@@ -25,47 +18,47 @@ const isPng = (b64: unknown): boolean => typeof b64 === "string" && Buffer.from(
 
 describe("sync scrape", () => {
   it("returns html by default, with job id and cost", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple` });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ url: `${site.origin}/simple`, status: "completed", http_status: 200, title: "Fixture Simple", cost_credits: 1 });
+    expect(res.body).toMatchObject({ url: `${ctx.site.origin}/simple`, status: "completed", http_status: 200, title: "Fixture Simple", cost_credits: 1 });
     expect(res.body.html).toContain("rendered by script");
-    expect(res.body.final_url).toBe(`${site.origin}/simple`);
+    expect(res.body.final_url).toBe(`${ctx.site.origin}/simple`);
     expect(res.body.job_id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.text).toBeUndefined();
     expect(res.body.error_code).toBeNull();
   });
 
   it("returns each requested format, ignoring unknown ones", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple`, formats: ["text", "links", "screenshot", "markdown"] });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple`, formats: ["text", "links", "screenshot", "markdown"] });
     expect(res.status).toBe(200);
     expect(res.body.html).toBeUndefined();
     expect(res.body.text).toContain("The quick brown fox");
     expect(res.body.text).toContain("rendered by script");
-    expect(res.body.links).toEqual([`${site.origin}/page/1`, `${site.origin}/page/2`, "https://example.invalid/away"]);
+    expect(res.body.links).toEqual([`${ctx.site.origin}/page/1`, `${ctx.site.origin}/page/2`, "https://example.invalid/away"]);
     expect(isPng(res.body.screenshot_png_b64)).toBe(true);
   });
 
   it("caps text at max_chars", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/page/3`, formats: ["text"], max_chars: 50 });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/page/3`, formats: ["text"], max_chars: 50 });
     expect(res.status).toBe(200);
     expect((res.body.text as string).length).toBe(50);
   });
 
   it("treats a site's 404 page as a completed page with http_status 404", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/status/404` });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/status/404` });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ status: "completed", http_status: 404, title: "Not Found" });
   });
 
   it("answers 504 with job_id for a page that never answers, and stays healthy", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/hang`, timeout_ms: 2_000 });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/hang`, timeout_ms: 2_000 });
     expect(res.status).toBe(504);
     expect(res.body.code).toBe("UPSTREAM_TIMEOUT");
     const jobId = res.body.job_id as string;
     const job = await client.get(`/v1/jobs/${jobId}`);
     expect(job.body).toMatchObject({ status: "failed", error_code: "TIMEOUT", credits_charged: 0 });
-    expect((await apiClient(stack.apiUrl).get("/healthz")).status).toBe(200);
-    const next = await client.post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+    expect((await apiClient(ctx.stack.apiUrl).get("/healthz")).status).toBe(200);
+    const next = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple` });
     expect(next.status).toBe(200);
   });
 
@@ -80,7 +73,7 @@ describe("sync scrape", () => {
 
 describe("async scrape and jobs", () => {
   it("answers 202 with the job envelope, then the result via long-poll", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/page/7`, formats: ["html", "text", "links", "screenshot"], async: true });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/page/7`, formats: ["html", "text", "links", "screenshot"], async: true });
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ kind: "scrape", progress_total: 1, status_url: `/v1/jobs/${res.body.id as string}/status` });
     expect(res.body.job_id).toBe(res.body.id);
@@ -102,17 +95,17 @@ describe("async scrape and jobs", () => {
   });
 
   it("async screenshot and extract reach the same results as sync", async () => {
-    const shot = await client.post("/v1/quick/screenshot", { url: `${site.origin}/simple`, async: true });
+    const shot = await client.post("/v1/quick/screenshot", { url: `${ctx.site.origin}/simple`, async: true });
     const done = await client.get(`/v1/jobs/${shot.body.id as string}?wait=60`);
     expect(done.body.status).toBe("completed");
     expect(isPng((done.body.result as Body).screenshot_png_b64)).toBe(true);
-    const extract = await client.post("/v1/quick/extract", { url: `${site.origin}/simple`, prompt: "the h1", async: true });
+    const extract = await client.post("/v1/quick/extract", { url: `${ctx.site.origin}/simple`, prompt: "the h1", async: true });
     const extracted = await client.get(`/v1/jobs/${extract.body.id as string}?wait=60`);
-    expect(extracted.body.result).toMatchObject({ prompt: "the h1", final_url: `${site.origin}/simple` });
+    expect(extracted.body.result).toMatchObject({ prompt: "the h1", final_url: `${ctx.site.origin}/simple` });
   });
 
   it("long-poll without a finish answers the current state after the wait", async () => {
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/slow?ms=5000`, async: true });
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/slow?ms=5000`, async: true });
     const started = Date.now();
     const job = await client.get(`/v1/jobs/${res.body.id as string}?wait=1`);
     expect(job.status).toBe(200);
@@ -122,12 +115,12 @@ describe("async scrape and jobs", () => {
   });
 
   it("lists jobs newest first with filters and cursor paging", async () => {
-    const other = await stack.newWorkspace("lister");
-    const lister = apiClient(stack.apiUrl, other.apiKey);
+    const other = await ctx.stack.newWorkspace("lister");
+    const lister = apiClient(ctx.stack.apiUrl, other.apiKey);
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) {
       const kind = i % 2 === 0 ? "scrape" : "screenshot";
-      const res = await lister.post(`/v1/quick/${kind}`, { url: `${site.origin}/simple`, async: true });
+      const res = await lister.post(`/v1/quick/${kind}`, { url: `${ctx.site.origin}/simple`, async: true });
       ids.push(res.body.id as string);
     }
     const seen: string[] = [];
@@ -150,25 +143,25 @@ describe("async scrape and jobs", () => {
 
 describe("screenshot and extract", () => {
   it("screenshot returns a PNG, full page by default", async () => {
-    const full = await client.post("/v1/quick/screenshot", { url: `${site.origin}/page/2` });
+    const full = await client.post("/v1/quick/screenshot", { url: `${ctx.site.origin}/page/2` });
     expect(full.status).toBe(200);
     expect(isPng(full.body.screenshot_png_b64)).toBe(true);
-    const viewport = await client.post("/v1/quick/screenshot", { url: `${site.origin}/page/2`, full_page: false });
+    const viewport = await client.post("/v1/quick/screenshot", { url: `${ctx.site.origin}/page/2`, full_page: false });
     const height = (b64: string): number => Buffer.from(b64, "base64").readUInt32BE(20);
     expect(height(full.body.screenshot_png_b64 as string)).toBeGreaterThan(height(viewport.body.screenshot_png_b64 as string));
   });
 
   it("extract takes exactly one of schema or prompt", async () => {
     const schema = { type: "object", properties: { h1: { type: "string" } } };
-    const withSchema = await client.post("/v1/quick/extract", { url: `${site.origin}/simple`, schema });
+    const withSchema = await client.post("/v1/quick/extract", { url: `${ctx.site.origin}/simple`, schema });
     expect(withSchema.status).toBe(200);
-    expect(withSchema.body).toMatchObject({ url: `${site.origin}/simple`, final_url: `${site.origin}/simple`, schema, cost_credits: 1 });
+    expect(withSchema.body).toMatchObject({ url: `${ctx.site.origin}/simple`, final_url: `${ctx.site.origin}/simple`, schema, cost_credits: 1 });
     expect(withSchema.body.text).toContain("Hello fixture");
     expect(withSchema.body.prompt).toBeUndefined();
-    const withPrompt = await client.post("/v1/quick/extract", { url: `${site.origin}/simple`, prompt: "return the h1" });
+    const withPrompt = await client.post("/v1/quick/extract", { url: `${ctx.site.origin}/simple`, prompt: "return the h1" });
     expect(withPrompt.body).toMatchObject({ prompt: "return the h1" });
     expect(withPrompt.body.schema).toBeUndefined();
-    for (const body of [{ url: `${site.origin}/simple` }, { url: `${site.origin}/simple`, schema, prompt: "both" }]) {
+    for (const body of [{ url: `${ctx.site.origin}/simple` }, { url: `${ctx.site.origin}/simple`, schema, prompt: "both" }]) {
       const res = await client.post("/v1/quick/extract", body);
       expect(res.status).toBe(400);
       expect(res.body.code).toBe("BAD_REQUEST");
@@ -178,21 +171,21 @@ describe("screenshot and extract", () => {
 
 describe("credits", () => {
   it("charges succeeded pages only, and the ledger sums to the balance", async () => {
-    const ws = await stack.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
-    const ledger = await stack.prisma.creditLedgerEntry.findMany({ where: { workspaceId } });
+    const ws = await ctx.stack.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+    const ledger = await ctx.stack.prisma.creditLedgerEntry.findMany({ where: { workspaceId } });
     expect(ledger.reduce((sum, e) => sum + e.delta, 0)).toBe(ws.creditBalance);
-    const charged = await stack.prisma.job.aggregate({ where: { workspaceId }, _sum: { creditsCharged: true } });
-    const open = await stack.prisma.job.aggregate({ where: { workspaceId, status: { in: ["queued", "running"] } }, _sum: { creditsReserved: true } });
+    const charged = await ctx.stack.prisma.job.aggregate({ where: { workspaceId }, _sum: { creditsCharged: true } });
+    const open = await ctx.stack.prisma.job.aggregate({ where: { workspaceId, status: { in: ["queued", "running"] } }, _sum: { creditsReserved: true } });
     expect(ws.creditBalance).toBe(100 - (charged._sum.creditsCharged ?? 0) - (open._sum.creditsReserved ?? 0));
   });
 
   it("answers 402 when the balance cannot cover a page", async () => {
-    const poor = await stack.newWorkspace("poor");
-    await stack.prisma.workspace.update({ where: { id: poor.workspaceId }, data: { creditBalance: 0 } });
-    await stack.prisma.creditLedgerEntry.create({ data: { workspaceId: poor.workspaceId, delta: -100, balanceAfter: 0, reason: "test_drain" } });
-    const res = await apiClient(stack.apiUrl, poor.apiKey).post("/v1/quick/scrape", { url: `${site.origin}/simple` });
+    const poor = await ctx.stack.newWorkspace("poor");
+    await ctx.stack.prisma.workspace.update({ where: { id: poor.workspaceId }, data: { creditBalance: 0 } });
+    await ctx.stack.prisma.creditLedgerEntry.create({ data: { workspaceId: poor.workspaceId, delta: -100, balanceAfter: 0, reason: "test_drain" } });
+    const res = await apiClient(ctx.stack.apiUrl, poor.apiKey).post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple` });
     expect(res.status).toBe(402);
     expect(res.body.code).toBe("INSUFFICIENT_CREDIT");
-    expect(await stack.prisma.job.count({ where: { workspaceId: poor.workspaceId } })).toBe(0);
+    expect(await ctx.stack.prisma.job.count({ where: { workspaceId: poor.workspaceId } })).toBe(0);
   });
 });

@@ -1,24 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
+import { beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
-let stack: TestStack;
-let site: FixtureSite;
+const ctx = useStackWithSite();
 let apiKey: string;
 
 beforeAll(async () => {
-  [stack, site] = await Promise.all([startTestStack(), startFixtureSite()]);
-  apiKey = (await stack.newWorkspace("ssrf")).apiKey;
-});
-afterAll(async () => {
-  await stack?.stop();
-  await site?.close();
+  apiKey = (await ctx.stack.newWorkspace("ssrf")).apiKey;
 });
 
 describe("SSRF guard", () => {
   it("refuses metadata, private and non-http targets with 422 before creating a job", async () => {
-    const client = apiClient(stack.apiUrl, apiKey);
+    const client = apiClient(ctx.stack.apiUrl, apiKey);
     for (const url of [
       "http://169.254.169.254/latest/meta-data/",
       "http://10.0.0.1/",
@@ -35,30 +28,30 @@ describe("SSRF guard", () => {
     }
     expect((await client.post("/v1/quick/extract", { url: "http://10.0.0.1/", prompt: "x" })).status).toBe(422);
     expect((await client.post("/v1/quick/scrape", { url: "http://10.0.0.1/", async: true })).status).toBe(422);
-    expect(await stack.prisma.job.count()).toBe(0);
+    expect(await ctx.stack.prisma.job.count()).toBe(0);
   });
 
   it("refuses a hostname that resolves to loopback when loopback targets are off", async () => {
-    const strict = await stack.startApi({ ALLOW_LOOPBACK_TARGETS: "false" });
+    const strict = await ctx.stack.startApi({ ALLOW_LOOPBACK_TARGETS: "false" });
     const client = apiClient(`http://127.0.0.1:${strict.port}`, apiKey);
-    for (const url of [`http://localhost:${site.port}/simple`, `${site.origin}/simple`, `http://[::1]:${site.port}/simple`]) {
+    for (const url of [`http://localhost:${ctx.site.port}/simple`, `${ctx.site.origin}/simple`, `http://[::1]:${ctx.site.port}/simple`]) {
       const res = await client.post("/v1/quick/scrape", { url });
       expect(res.status, url).toBe(422);
       expect(res.body.code).toBe("URL_NOT_ALLOWED");
     }
-    expect(site.hits("/simple")).toBe(0);
+    expect(ctx.site.hits("/simple")).toBe(0);
   });
 
   it("refuses a redirect inside the browser to a forbidden address, without reaching it", async () => {
     // 0.0.0.0 is refused by the policy; were it reached, it would land on this local fixture.
-    const target = `http://0.0.0.0:${site.port}/page/99`;
-    const client = apiClient(stack.apiUrl, apiKey);
-    const res = await client.post("/v1/quick/scrape", { url: `${site.origin}/redirect?to=${encodeURIComponent(target)}` });
+    const target = `http://0.0.0.0:${ctx.site.port}/page/99`;
+    const client = apiClient(ctx.stack.apiUrl, apiKey);
+    const res = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/redirect?to=${encodeURIComponent(target)}` });
     expect(res.status).toBe(422);
     expect(res.body.code).toBe("URL_NOT_ALLOWED");
     const job = await client.get(`/v1/jobs/${res.body.job_id as string}`);
     expect(job.body).toMatchObject({ status: "failed", error_code: "URL_NOT_ALLOWED", credits_charged: 0 });
-    expect(site.hits("/redirect")).toBe(1);
-    expect(site.hits("/page/99")).toBe(0);
+    expect(ctx.site.hits("/redirect")).toBe(1);
+    expect(ctx.site.hits("/page/99")).toBe(0);
   });
 });
