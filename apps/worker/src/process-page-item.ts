@@ -2,7 +2,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import { checkTargetUrl, type PageTask, type TargetPolicy } from "@browserfleet/core";
 import { completeItem, startItem, type Db, type PageOutcome } from "@browserfleet/db";
-import { renderPage, type BrowserPool, type RenderResult } from "@browserfleet/browser";
+import { renderPage, type BrowserPool } from "@browserfleet/browser";
 import type { PageJobData } from "@browserfleet/queue";
 import type { WorkerMetrics } from "./worker-metrics.ts";
 
@@ -22,21 +22,6 @@ interface PageJobParams {
   url: string;
   task: PageTask;
   price: number;
-}
-
-function toOutcome(result: RenderResult): PageOutcome {
-  if (!result.ok) return { ok: false, errorCode: result.errorCode, errorMessage: result.errorMessage, finalUrl: result.finalUrl, durationMs: result.durationMs };
-  return {
-    ok: true,
-    finalUrl: result.finalUrl,
-    httpStatus: result.httpStatus,
-    title: result.title,
-    durationMs: result.durationMs,
-    html: result.html,
-    text: result.text,
-    links: result.links,
-    screenshotPng: result.screenshotPng,
-  };
 }
 
 /**
@@ -74,7 +59,8 @@ export async function processPageItem(deps: PageItemDeps, data: PageJobData, sig
           (url) => checkTargetUrl(url, deps.targetPolicy),
         ),
       );
-      outcome = toOutcome(result);
+      // A render result is already an outcome: the same facts, an error code among the item codes.
+      outcome = result;
     } finally {
       deps.metrics.pagesInFlight.dec();
       end();

@@ -20,6 +20,11 @@ export function extractResult(job: Job, item: ItemWithPayload): Record<string, u
   };
 }
 
+/** A single-page job's answer: extract's shape for extract, the result item otherwise. */
+export function pageResult(job: Job, item: ItemWithPayload): Record<string, unknown> {
+  return job.kind === "extract" ? extractResult(job, item) : { ...itemResult(item) };
+}
+
 /** `result` of the job envelope: the page for single-page jobs, a summary for batch and crawl, null until done. */
 export async function loadJobResult(prisma: Db, job: Job): Promise<unknown> {
   if (job.status !== "completed") return null;
@@ -28,5 +33,5 @@ export async function loadJobResult(prisma: Db, job: Job): Promise<unknown> {
   }
   const [item] = await findItemResults(prisma, job.id, { limit: 1 });
   if (!item) return null;
-  return job.kind === "extract" ? extractResult(job, item) : itemResult(item);
+  return pageResult(job, item);
 }

@@ -1,7 +1,7 @@
 import { ApiError } from "@browserfleet/core";
 import { findItemResults, findJob, type Job } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
-import { extractResult, itemResult } from "../jobs/job-result.ts";
+import { pageResult } from "../jobs/job-result.ts";
 
 /** Maps a failed page to the sync call's HTTP answer; the job id lets the client look closer. */
 function failedPageError(job: Job): ApiError {
@@ -32,6 +32,5 @@ export async function awaitSyncResult(deps: ApiDeps, job: Job): Promise<Record<s
   if (done.status === "failed") throw failedPageError(done);
   const [item] = await findItemResults(deps.prisma, done.id, { limit: 1 });
   if (!item) throw new ApiError("INTERNAL_ERROR", "completed job has no result");
-  const body = done.kind === "extract" ? extractResult(done, item) : itemResult(item);
-  return { ...body, job_id: done.id, cost_credits: done.creditsCharged };
+  return { ...pageResult(done, item), job_id: done.id, cost_credits: done.creditsCharged };
 }
