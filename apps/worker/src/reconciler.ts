@@ -24,12 +24,7 @@ export interface ReconcilerDeps {
 export async function reconcileOnce(deps: ReconcilerDeps): Promise<number> {
   const got = await deps.redis.set(deps.lockKey, String(process.pid), "PX", deps.intervalMs, "NX");
   if (got !== "OK") return 0;
-  const now = Date.now();
-  const candidates = await findItemsToReconcile(deps.prisma, {
-    queuedBefore: new Date(now - deps.graceMs),
-    runningBefore: new Date(now - deps.graceMs),
-    limit: 1_000,
-  });
+  const candidates = await findItemsToReconcile(deps.prisma, { changedBefore: new Date(Date.now() - deps.graceMs), limit: 1_000 });
   const lost = [];
   for (const item of candidates) {
     const existing = await deps.queue.getJob(item.id);

@@ -13,13 +13,13 @@ export interface ReconcileCandidate {
  */
 export async function findItemsToReconcile(
   prisma: Db,
-  options: { queuedBefore: Date; runningBefore: Date; limit: number },
+  options: { changedBefore: Date; limit: number },
 ): Promise<ReconcileCandidate[]> {
   const rows = await prisma.jobItem.findMany({
     where: {
       OR: [
-        { status: "queued", createdAt: { lt: options.queuedBefore } },
-        { status: "running", startedAt: { lt: options.runningBefore } },
+        { status: "queued", createdAt: { lt: options.changedBefore } },
+        { status: "running", startedAt: { lt: options.changedBefore } },
       ],
     },
     select: { id: true, jobId: true, workspaceId: true, status: true },
