@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError } from "@browserfleet/core";
 import type { Job, JobItem, JobKind } from "../generated/prisma/client.ts";
+import { moveCredits } from "../credits/move-credits.ts";
 import type { Db } from "./db-types.ts";
 
 export interface CreateJobInput {
@@ -21,22 +22,10 @@ export interface CreateJobInput {
 export async function createJob(prisma: Db, input: CreateJobInput): Promise<{ job: Job; items: JobItem[] }> {
   const jobId = randomUUID();
   return prisma.$transaction(async (tx) => {
-    let job: Job;
-    if (input.reserve > 0) {
-      const rows = await tx.$queryRaw<{ credit_balance: number }[]>`
-        UPDATE workspaces SET credit_balance = credit_balance - ${input.reserve}, updated_at = now()
-        WHERE id = ${input.workspaceId}::uuid AND credit_balance >= ${input.reserve}
-        RETURNING credit_balance`;
-      const row = rows[0];
-      if (!row) {
-        throw new ApiError("INSUFFICIENT_CREDIT", `this job needs ${input.reserve} credits and the balance cannot cover them`);
-      }
-      job = await tx.job.create({ data: jobData(jobId, input) });
-      await tx.creditLedgerEntry.create({
-        data: { workspaceId: input.workspaceId, delta: -input.reserve, balanceAfter: row.credit_balance, reason: "job_reserve", jobId },
-      });
-    } else {
-      job = await tx.job.create({ data: jobData(jobId, input) });
+    const job = await tx.job.create({ data: jobData(jobId, input) });
+    // The ledger row points at the job, so the job comes first; a refusal rolls both back.
+    if (input.reserve > 0 && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.reserve, reason: "job_reserve", jobId }))) {
+      throw new ApiError("INSUFFICIENT_CREDIT", `this job needs ${input.reserve} credits and the balance cannot cover them`);
     }
     const items = input.urls.map((u, seq) => ({
       id: randomUUID(),

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { toResultItem } from "@browserfleet/core";
 import type { Prisma } from "../generated/prisma/client.ts";
+import { moveCredits } from "../credits/move-credits.ts";
 import type { Tx } from "./db-types.ts";
 import { SINGLE_PAGE_KINDS } from "./page-outcome.ts";
 
@@ -39,14 +40,7 @@ export async function finishJob(tx: Tx, job: FinishedCounters): Promise<void> {
   if (updated === 0) return;
 
   const release = job.credits_reserved - job.credits_charged;
-  if (release > 0) {
-    const rows = await tx.$queryRaw<{ credit_balance: number }[]>`
-      UPDATE workspaces SET credit_balance = credit_balance + ${release}, updated_at = now()
-      WHERE id = ${job.workspace_id}::uuid RETURNING credit_balance`;
-    await tx.creditLedgerEntry.create({
-      data: { workspaceId: job.workspace_id, delta: release, balanceAfter: rows[0]?.credit_balance ?? 0, reason: "job_release", jobId: job.id },
-    });
-  }
+  if (release > 0) await moveCredits(tx, { workspaceId: job.workspace_id, delta: release, reason: "job_release", jobId: job.id });
   if (job.sync) return;
   await tx.outboxEvent.create({ data: { id: newEventId(), workspaceId: job.workspace_id, ...(await eventFor(tx, job, status, errorCode, errorMessage)) } });
 }
