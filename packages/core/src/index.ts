@@ -13,3 +13,4 @@ export * from "./jobs/list-cursor.ts";
 export * from "./jobs/prices.ts";
 export * from "./net/loopback-only-lookup.ts";
 export * from "./schemas/credits.ts";
+export * from "./crawl/index.ts";

@@ -1,0 +1,4 @@
+export * from "./normalize-url.ts";
+export * from "./crawl-scope.ts";
+export * from "./robots-rules.ts";
+export * from "./parse-sitemap.ts";
