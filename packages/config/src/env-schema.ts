@@ -42,7 +42,10 @@ export const envSchema = z.object({
   CHROMIUM_PATH: z.string().min(1).default("/usr/bin/chromium"),
   CHROMIUM_EXTRA_ARGS: jsonStringArray,
   BROWSER_RECYCLE_PAGES: int(500, 1, 1_000_000),
+  /** How long a dead worker holds a page: BullMQ's lock and the admission lease both last this long. */
   JOB_LOCK_MS: int(30_000, 1_000, 600_000),
+  /** A worker takes no new pages while memory in use (its cgroup's, else the machine's) is above this share. */
+  WORKER_MAX_MEMORY_FRACTION: z.coerce.number().gt(0).max(1).default(0.9),
   JOB_MAX_ATTEMPTS: int(3, 1, 10),
   SYNC_TIMEOUT_MS: int(60_000, 1_000, 600_000),
   BODY_LIMIT_BYTES: int(1_048_576, 1_024, 104_857_600),

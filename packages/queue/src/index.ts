@@ -1,3 +1,4 @@
 export * from "./page-job.ts";
 export * from "./redis-connection.ts";
 export * from "./page-queue.ts";
+export * from "./admission/index.ts";

@@ -30,10 +30,10 @@ export function createPageQueue(options: PageQueueOptions): PageQueue {
 }
 
 /**
- * Enqueues page items with the item id as the BullMQ job id, so enqueueing the same
- * item twice (a retry, the reconciler) never creates a second queue job while one exists.
+ * Hands admitted page items to BullMQ; the job id is item + ticket, so one lease is one queue
+ * job however often it is dispatched, and a new lease of the same item gets a new job.
  */
 export async function enqueuePageItems(queue: PageQueue, items: PageJobData[]): Promise<void> {
   if (items.length === 0) return;
-  await queue.addBulk(items.map((data) => ({ name: "page", data, opts: { jobId: data.itemId } })));
+  await queue.addBulk(items.map((data) => ({ name: "page", data, opts: { jobId: `${data.itemId}.${data.ticket}` } })));
 }

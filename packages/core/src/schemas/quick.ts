@@ -60,3 +60,64 @@ export const quickExtractBody = z
     }
   });
 export type QuickExtractBody = z.infer<typeof quickExtractBody>;
+
+export const MAX_BATCH_URLS = 1000;
+
+export const quickBatchBody = z.object({
+  urls: z.array(targetUrl).min(1, "urls must list at least one URL").max(MAX_BATCH_URLS, `at most ${MAX_BATCH_URLS} urls per batch`),
+  formats,
+  max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
+  timeout_ms: pageOptions.timeout_ms,
+  wait_until: pageOptions.wait_until,
+  /** Batches are always async; `async: false` is accepted and ignored rather than refused. */
+  async: z.boolean().optional(),
+});
+export type QuickBatchBody = z.infer<typeof quickBatchBody>;
+
+export const MAX_CRAWL_LIMIT = 5000;
+export const MAX_CRAWL_DEPTH = 10;
+const MAX_PATH_PATTERNS = 50;
+
+const pathPattern = z
+  .string()
+  .min(1)
+  .max(512)
+  .refine((p) => {
+    try {
+      new RegExp(p);
+      return true;
+    } catch {
+      return false;
+    }
+  }, "not a valid regular expression");
+
+export const quickCrawlBody = z.object({
+  url: targetUrl,
+  limit: z.number().int().min(1).max(MAX_CRAWL_LIMIT).default(50),
+  max_depth: z.number().int().min(0).max(MAX_CRAWL_DEPTH).default(2),
+  include_paths: z.array(pathPattern).max(MAX_PATH_PATTERNS).default([]),
+  exclude_paths: z.array(pathPattern).max(MAX_PATH_PATTERNS).default([]),
+  allow_subdomains: z.boolean().default(false),
+  ignore_query_parameters: z.boolean().default(true),
+  respect_robots_txt: z.boolean().default(true),
+  use_sitemap: z.boolean().default(true),
+  formats,
+  max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
+  timeout_ms: pageOptions.timeout_ms,
+  wait_until: pageOptions.wait_until,
+  async: z.boolean().optional(),
+});
+export type QuickCrawlBody = z.infer<typeof quickCrawlBody>;
+
+/** What a crawl's worker needs besides the page task: its rules, fixed at submit. */
+export interface CrawlRules {
+  start_url: string;
+  limit: number;
+  max_depth: number;
+  include_paths: string[];
+  exclude_paths: string[];
+  allow_subdomains: boolean;
+  ignore_query_parameters: boolean;
+  respect_robots_txt: boolean;
+  use_sitemap: boolean;
+}

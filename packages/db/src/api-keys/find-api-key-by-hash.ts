@@ -4,12 +4,15 @@ export interface ApiKeyLookup {
   id: string;
   workspaceId: string;
   revokedAt: Date | null;
+  /** The workspace's page concurrency, carried to the admission controller with each submission. */
+  maxConcurrency: number;
 }
 
 /** The authentication lookup: by sha256 of the presented key (unique index), never by the key itself. */
 export async function findApiKeyByHash(prisma: Prisma.TransactionClient, keyHash: string): Promise<ApiKeyLookup | null> {
-  return prisma.apiKey.findUnique({
+  const row = await prisma.apiKey.findUnique({
     where: { keyHash },
-    select: { id: true, workspaceId: true, revokedAt: true },
+    select: { id: true, workspaceId: true, revokedAt: true, workspace: { select: { maxConcurrency: true } } },
   });
+  return row && { id: row.id, workspaceId: row.workspaceId, revokedAt: row.revokedAt, maxConcurrency: row.workspace.maxConcurrency };
 }

@@ -1,56 +1,95 @@
+import type { Tx } from "./db-types.ts";
 import type { Db } from "./db-types.ts";
+import { addDiscoveredItems, type DiscoveredUrl, type NewItem } from "./add-discovered-items.ts";
 import { finishJob } from "./finish-job.ts";
 import type { PageOutcome } from "./page-outcome.ts";
 
+export interface CompleteItemInput {
+  itemId: string;
+  outcome: PageOutcome;
+  price: number;
+  /** A crawl page's links to follow, already scoped, filtered and normalized. */
+  discovered?: { urls: DiscoveredUrl[]; limit: number };
+  /** A crawl's robots.txt, recorded by its first page. */
+  robotsTxt?: string;
+}
+
 export interface CompleteItemResult {
-  /** False when the item was already finished: a duplicate delivery, nothing was written. */
+  /** False when the item was already finished or cancelled: nothing was written. */
   applied: boolean;
   jobFinished: boolean;
   jobId: string | null;
+  /** Items this page added to its crawl; the caller enqueues them. */
+  newItems: NewItem[];
 }
 
-/**
- * Records one item's outcome, bumps the job's progress, charges the item if it succeeded
- * and finishes the job if it was the last: one transaction guarded by the item's status,
- * so a retried or duplicated page job can never count twice.
- */
-export async function completeItem(prisma: Db, input: { itemId: string; outcome: PageOutcome; price: number }): Promise<CompleteItemResult> {
-  const { itemId, outcome } = input;
-  return prisma.$transaction(async (tx) => {
-    const status = outcome.ok ? "completed" : "failed";
-    const rows = await tx.$queryRaw<{ job_id: string }[]>`
-      UPDATE job_items SET status = ${status}::"ItemStatus", completed_at = now(),
-        final_url = ${outcome.finalUrl ?? null},
-        http_status = ${outcome.ok ? outcome.httpStatus : null},
-        title = ${outcome.ok ? outcome.title : null},
-        duration_ms = ${Math.round(outcome.durationMs)},
-        error_code = ${outcome.ok ? null : outcome.errorCode},
-        error_message = ${outcome.ok ? null : outcome.errorMessage}
-      WHERE id = ${itemId}::uuid AND status = 'running'
-      RETURNING job_id`;
-    const jobId = rows[0]?.job_id;
-    if (!jobId) return { applied: false, jobFinished: false, jobId: null };
+interface LockedJob {
+  id: string;
+  workspace_id: string;
+  progress_total: number;
+}
 
-    if (outcome.ok && (outcome.html !== undefined || outcome.text !== undefined || outcome.links !== undefined || outcome.screenshotPng)) {
-      await tx.jobItemPayload.create({
-        data: {
-          itemId,
-          html: outcome.html ?? null,
-          text: outcome.text ?? null,
-          ...(outcome.links !== undefined ? { links: outcome.links } : {}),
-          screenshot: outcome.screenshotPng ? new Uint8Array(outcome.screenshotPng) : null,
-        },
-      });
+const NOTHING: CompleteItemResult = { applied: false, jobFinished: false, jobId: null, newItems: [] };
+
+/**
+ * Records one item's outcome, adds what a crawl page discovered, bumps the job's progress,
+ * charges the item if it succeeded and finishes the job if it was the last: one transaction
+ * that locks the job row first (so a cancel cannot interleave) and is guarded by the item's
+ * status, so a retried or duplicated page job can never count twice.
+ */
+export async function completeItem(prisma: Db, input: CompleteItemInput): Promise<CompleteItemResult> {
+  return prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<LockedJob[]>`
+      SELECT j.id, j.workspace_id, j.progress_total FROM jobs AS j
+      WHERE j.id = (SELECT job_id FROM job_items WHERE id = ${input.itemId}::uuid)
+        AND j.status IN ('queued', 'running')
+      FOR UPDATE`;
+    const job = locked[0];
+    if (!job || !(await recordOutcome(tx, input))) return NOTHING;
+
+    const newItems = input.discovered
+      ? await addDiscoveredItems(tx, { id: job.id, workspaceId: job.workspace_id, progressTotal: job.progress_total }, input.discovered.urls, input.discovered.limit)
+      : [];
+    if (input.robotsTxt !== undefined) {
+      await tx.$executeRaw`UPDATE jobs SET crawl_robots_txt = ${input.robotsTxt} WHERE id = ${job.id}::uuid`;
     }
-    const charge = outcome.ok ? input.price : 0;
+    const charge = input.outcome.ok ? input.price : 0;
     const jobs = await tx.$queryRaw<Parameters<typeof finishJob>[1][]>`
-      UPDATE jobs SET progress_done = progress_done + 1, progress_failed = progress_failed + ${outcome.ok ? 0 : 1},
+      UPDATE jobs SET progress_done = progress_done + 1, progress_failed = progress_failed + ${input.outcome.ok ? 0 : 1},
         credits_charged = credits_charged + ${charge}, updated_at = now()
-      WHERE id = ${jobId}::uuid
+      WHERE id = ${job.id}::uuid
       RETURNING id, workspace_id, kind::text AS kind, sync, progress_done, progress_failed, progress_total, credits_reserved, credits_charged`;
-    const job = jobs[0];
-    if (!job || job.progress_done < job.progress_total) return { applied: true, jobFinished: false, jobId };
-    await finishJob(tx, job);
-    return { applied: true, jobFinished: true, jobId };
+    const counters = jobs[0];
+    if (!counters || counters.progress_done < counters.progress_total) return { applied: true, jobFinished: false, jobId: job.id, newItems };
+    await finishJob(tx, counters);
+    return { applied: true, jobFinished: true, jobId: job.id, newItems };
   });
+}
+
+/** The item's row and payload; false when the item is no longer running (duplicate or cancelled). */
+async function recordOutcome(tx: Tx, input: CompleteItemInput): Promise<boolean> {
+  const { itemId, outcome } = input;
+  const status = outcome.ok ? "completed" : "failed";
+  const updated = await tx.$executeRaw`
+    UPDATE job_items SET status = ${status}::"ItemStatus", completed_at = now(),
+      final_url = ${outcome.finalUrl ?? null},
+      http_status = ${outcome.ok ? outcome.httpStatus : null},
+      title = ${outcome.ok ? outcome.title : null},
+      duration_ms = ${Math.round(outcome.durationMs)},
+      error_code = ${outcome.ok ? null : outcome.errorCode},
+      error_message = ${outcome.ok ? null : outcome.errorMessage}
+    WHERE id = ${itemId}::uuid AND status = 'running'`;
+  if (updated === 0) return false;
+  if (outcome.ok && (outcome.html !== undefined || outcome.text !== undefined || outcome.links !== undefined || outcome.screenshotPng)) {
+    await tx.jobItemPayload.create({
+      data: {
+        itemId,
+        html: outcome.html ?? null,
+        text: outcome.text ?? null,
+        ...(outcome.links !== undefined ? { links: outcome.links } : {}),
+        screenshot: outcome.screenshotPng ? new Uint8Array(outcome.screenshotPng) : null,
+      },
+    });
+  }
+  return true;
 }

@@ -10,7 +10,7 @@ export interface CreateJobInput {
   params: Record<string, unknown>;
   /** Sync quick calls fire no webhooks. */
   sync: boolean;
-  urls: { url: string; depth?: number }[];
+  urls: { url: string; depth?: number; urlKey?: string }[];
   /** Credits reserved up front: the job's worst case. */
   reserve: number;
 }
@@ -34,6 +34,7 @@ export async function createJob(prisma: Db, input: CreateJobInput): Promise<{ jo
       seq,
       url: u.url,
       depth: u.depth ?? 0,
+      urlKey: u.urlKey ?? null,
     }));
     const created = await tx.jobItem.createManyAndReturn({ data: items });
     return { job, items: created.sort((x, y) => x.seq - y.seq) };

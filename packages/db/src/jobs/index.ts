@@ -3,6 +3,8 @@ export * from "./page-outcome.ts";
 export * from "./create-job.ts";
 export * from "./start-item.ts";
 export * from "./complete-item.ts";
+export * from "./add-discovered-items.ts";
+export * from "./cancel-job.ts";
 export * from "./finish-job.ts";
 export * from "./find-job.ts";
 export * from "./list-jobs.ts";

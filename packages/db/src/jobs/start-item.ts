@@ -4,10 +4,30 @@ export interface StartedItem {
   id: string;
   jobId: string;
   workspaceId: string;
+  seq: number;
   url: string;
+  depth: number;
   attempt: number;
   kind: string;
   params: Record<string, unknown>;
+  /** A crawl's robots.txt once its first page fetched it ("" = none); null before. */
+  crawlRobotsTxt: string | null;
+  /** The workspace's page concurrency now, for the pages a crawl discovers. */
+  maxConcurrency: number;
+}
+
+interface StartedRow {
+  id: string;
+  job_id: string;
+  workspace_id: string;
+  seq: number;
+  url: string;
+  depth: number;
+  attempt: number;
+  kind: string;
+  params: Record<string, unknown>;
+  crawl_robots_txt: string | null;
+  max_concurrency: number;
 }
 
 /**
@@ -16,14 +36,12 @@ export interface StartedItem {
  */
 export async function startItem(prisma: Db, itemId: string): Promise<StartedItem | null> {
   return prisma.$transaction(async (tx) => {
-    const rows = await tx.$queryRaw<
-      { id: string; job_id: string; workspace_id: string; url: string; attempt: number; kind: string; params: Record<string, unknown> }[]
-    >`
+    const rows = await tx.$queryRaw<StartedRow[]>`
       UPDATE job_items AS i SET status = 'running', attempt = i.attempt + 1, started_at = now()
-      FROM jobs AS j
-      WHERE i.id = ${itemId}::uuid AND j.id = i.job_id
+      FROM jobs AS j, workspaces AS w
+      WHERE i.id = ${itemId}::uuid AND j.id = i.job_id AND w.id = i.workspace_id
         AND i.status IN ('queued', 'running') AND j.status IN ('queued', 'running')
-      RETURNING i.id, i.job_id, i.workspace_id, i.url, i.attempt, j.kind::text AS kind, j.params`;
+      RETURNING i.id, i.job_id, i.workspace_id, i.seq, i.url, i.depth, i.attempt, j.kind::text AS kind, j.params, j.crawl_robots_txt, w.max_concurrency`;
     const row = rows[0];
     if (!row) return null;
     await tx.$executeRaw`
@@ -33,10 +51,14 @@ export async function startItem(prisma: Db, itemId: string): Promise<StartedItem
       id: row.id,
       jobId: row.job_id,
       workspaceId: row.workspace_id,
+      seq: row.seq,
       url: row.url,
+      depth: row.depth,
       attempt: row.attempt,
       kind: row.kind,
       params: row.params,
+      crawlRobotsTxt: row.crawl_robots_txt,
+      maxConcurrency: row.max_concurrency,
     };
   });
 }

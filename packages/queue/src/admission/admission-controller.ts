@@ -1,0 +1,132 @@
+import type { Redis } from "ioredis";
+import { enqueuePageItems, type PageQueue } from "../page-queue.ts";
+import type { PageJobData } from "../page-job.ts";
+import { defineAdmissionScripts, type AdmissionRedis } from "./admission-scripts.ts";
+
+export interface AdmissionOptions {
+  /** The process's Redis client (scripts are defined on it). */
+  redis: Redis;
+  /** The shared BullMQ page queue admitted items are handed to. */
+  queue: PageQueue;
+  /** QUEUE_PREFIX: every key lives under `<prefix>:adm:`. */
+  prefix: string;
+  /** How long a lease lives without renewal: a dead worker's slot comes back after this. */
+  leaseMs: number;
+  /** max_concurrency of a workspace whose limit Redis does not know yet. */
+  defaultLimit?: number;
+  /** Items admitted per call at most (bounds one Lua call's run time). */
+  maxAdmitPerCall?: number;
+}
+
+export interface PendingItem {
+  itemId: string;
+  jobId: string;
+}
+
+export const DEFAULT_MAX_CONCURRENCY = 4;
+
+/**
+ * The per-workspace admission controller: items wait in their workspace's pending list in
+ * Redis and are handed to the shared BullMQ queue only while the workspace holds fewer leases
+ * than its max_concurrency and the fleet has a free slot, workspaces taken round-robin.
+ * Every decision is one Lua call (see lua/admit.lua), so it holds across any number of
+ * API and worker replicas.
+ */
+export class AdmissionController {
+  private readonly redis: AdmissionRedis;
+  private readonly queue: PageQueue;
+  private readonly prefix: string;
+  readonly leaseMs: number;
+  private readonly defaultLimit: number;
+  private readonly maxAdmit: number;
+
+  constructor(options: AdmissionOptions) {
+    this.redis = defineAdmissionScripts(options.redis);
+    this.queue = options.queue;
+    this.prefix = `${options.prefix}:adm`;
+    this.leaseMs = options.leaseMs;
+    this.defaultLimit = options.defaultLimit ?? DEFAULT_MAX_CONCURRENCY;
+    this.maxAdmit = options.maxAdmitPerCall ?? 500;
+  }
+
+  /**
+   * Queues a workspace's items (already-tracked ones are skipped) and dispatches what fits now.
+   * `maxConcurrency` (from Postgres) refreshes the workspace's limit; null keeps the known one.
+   */
+  async enqueue(workspaceId: string, maxConcurrency: number | null, items: PendingItem[]): Promise<number> {
+    let dispatched = 0;
+    // Bounded ARGV per call; order is kept because each chunk appends to the list's tail.
+    for (let i = 0; i < items.length || i === 0; i += 1_000) {
+      const chunk = items.slice(i, i + 1_000).map((it) => `${it.itemId}|${it.jobId}`);
+      const admitted = await this.redis.bfAdmEnqueue(...this.common(), workspaceId, maxConcurrency ?? "", ...chunk);
+      dispatched += await this.dispatch(admitted);
+    }
+    return dispatched;
+  }
+
+  /** Ends a lease (the item is finished, or with `requeue` must run again first in line) and dispatches. */
+  async release(itemId: string, ticket: string, options: { requeue?: boolean } = {}): Promise<number> {
+    const admitted = await this.redis.bfAdmRelease(...this.common(), itemId, ticket, options.requeue ? "requeue" : "");
+    return this.dispatch(admitted);
+  }
+
+  /** True while this ticket holds the item's lease (and extends it); false means stop: someone else has it. */
+  async renew(itemId: string, ticket: string): Promise<boolean> {
+    return (await this.redis.bfAdmRenew(this.prefix, Date.now(), this.leaseMs, itemId, ticket)) === 1;
+  }
+
+  /** A worker's slots count toward fleet capacity until `ttlMs` from now; 0 slots withdraws them. */
+  async heartbeat(workerId: string, slots: number, ttlMs: number): Promise<number> {
+    const admitted = await this.redis.bfAdmHeartbeat(...this.common(), workerId, slots, ttlMs);
+    return this.dispatch(admitted);
+  }
+
+  /** Drops a cancelled job's waiting items so they never start. */
+  async purgeJob(workspaceId: string, jobId: string): Promise<number> {
+    return Number(await this.redis.bfAdmPurgeJob(this.prefix, workspaceId, jobId));
+  }
+
+  /** Which of these items Redis holds (pending or leased); the reconciler re-enqueues the rest. */
+  async tracked(itemIds: string[]): Promise<boolean[]> {
+    if (itemIds.length === 0) return [];
+    const flags = await this.redis.smismember(`${this.prefix}:tracked`, ...itemIds);
+    return flags.map((f) => f === 1);
+  }
+
+  /** Workspaces with items waiting, for refreshing their limits from Postgres. */
+  async waitingWorkspaces(): Promise<string[]> {
+    return this.redis.smembers(`${this.prefix}:ring-set`);
+  }
+
+  async setLimits(limits: Map<string, number>): Promise<void> {
+    if (limits.size === 0) return;
+    await this.redis.hset(`${this.prefix}:limits`, Object.fromEntries(limits));
+  }
+
+  /** Counts for metrics and tests: leases held by a workspace and fleet-wide, pending per workspace. */
+  async snapshot(workspaceId?: string): Promise<{ leases: number; running: number; pending: number; capacity: number }> {
+    const p = this.prefix;
+    const [leases, running, pending, slots] = await Promise.all([
+      this.redis.zcard(`${p}:leases`),
+      workspaceId ? this.redis.hget(`${p}:running`, workspaceId) : Promise.resolve("0"),
+      workspaceId ? this.redis.llen(`${p}:pending:${workspaceId}`) : Promise.resolve(0),
+      this.redis.hvals(`${p}:fleet-slots`),
+    ]);
+    return { leases, running: Number(running ?? 0), pending, capacity: slots.reduce((s, v) => s + Number(v), 0) };
+  }
+
+  private common(): (string | number)[] {
+    return [this.prefix, Date.now(), this.leaseMs, this.maxAdmit, this.defaultLimit];
+  }
+
+  /** Hands admitted items to BullMQ; if this fails the leases expire and the items come back. */
+  private async dispatch(admitted: unknown): Promise<number> {
+    const flat = admitted as string[];
+    const jobs: PageJobData[] = [];
+    for (let i = 0; i + 3 < flat.length; i += 4) {
+      jobs.push({ workspaceId: flat[i]!, itemId: flat[i + 1]!, jobId: flat[i + 2]!, ticket: flat[i + 3]! });
+    }
+    await enqueuePageItems(this.queue, jobs);
+    return jobs.length;
+  }
+}
