@@ -8,6 +8,7 @@ import { httpMetrics } from "./http/http-metrics.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { requestContext } from "./http/request-context.ts";
 import { jobRoutes } from "./jobs/job-routes.ts";
+import { collectionRoutes } from "./quick/collection-routes.ts";
 import { quickRoutes } from "./quick/quick-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
@@ -29,6 +30,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
   v1.use(authenticate(deps.prisma));
   v1.use(quickRoutes(deps));
+  v1.use(collectionRoutes(deps));
   v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
   app.use("/v1", v1);

@@ -4,7 +4,7 @@ import type { Registry } from "prom-client";
 import type { AppConfig } from "@browserfleet/config";
 import type { TargetPolicy } from "@browserfleet/core";
 import type { Db } from "@browserfleet/db";
-import type { PageQueue } from "@browserfleet/queue";
+import type { AdmissionController, PageQueue } from "@browserfleet/queue";
 import type { JobWaiter } from "./jobs/job-waiter.ts";
 
 /** Everything the API's routes and services need, built once in main.ts. */
@@ -14,6 +14,7 @@ export interface ApiDeps {
   prisma: Db;
   redis: Redis;
   pageQueue: PageQueue;
+  admission: AdmissionController;
   jobWaiter: JobWaiter;
   registry: Registry;
   targetPolicy: TargetPolicy;

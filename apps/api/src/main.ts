@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { loadConfig } from "@browserfleet/config";
 import { hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient, isJobTerminal } from "@browserfleet/db";
-import { createPageQueue, createRedisConnection, jobFinishedChannel } from "@browserfleet/queue";
+import { AdmissionController, createPageQueue, createRedisConnection, jobFinishedChannel } from "@browserfleet/queue";
 import { closeServer, createLogger, createMetricsRegistry, exitOnConfigError, listen, onShutdownSignal } from "@browserfleet/runtime";
 import { buildApp } from "./app.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
@@ -13,6 +13,7 @@ const prisma = createPrismaClient(config.DATABASE_URL);
 const redis = createRedisConnection(config.REDIS_URL, { failFast: true, connectionName: "api" });
 const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "api-events" });
 const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS, failFast: true });
+const admission = new AdmissionController({ redis, queue: pageQueue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
 const jobWaiter = new JobWaiter({
   subscriber,
   channel: jobFinishedChannel(config.QUEUE_PREFIX),
@@ -32,6 +33,7 @@ const app = buildApp({
   prisma,
   redis,
   pageQueue,
+  admission,
   jobWaiter,
   registry: createMetricsRegistry("api"),
   targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) },

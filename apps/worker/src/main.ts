@@ -3,10 +3,12 @@ import { BrowserPool, startEgressProxy } from "@browserfleet/browser";
 import { loadConfig } from "@browserfleet/config";
 import { hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
-import { PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
+import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobCancelledChannel, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
+import { joinFleet } from "./fleet-membership.ts";
 import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
+import { RunControls } from "./run-controls.ts";
 import { createWorkerMetrics } from "./worker-metrics.ts";
 
 const config = exitOnConfigError(loadConfig);
@@ -16,7 +18,12 @@ const metrics = createWorkerMetrics(registry);
 const prisma = createPrismaClient(config.DATABASE_URL);
 const redis = createRedisConnection(config.REDIS_URL, { connectionName: "worker" });
 redis.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
+const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "worker-events" });
+subscriber.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS });
+const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
+const controls = new RunControls(logger);
+await controls.listen(subscriber, jobCancelledChannel(config.QUEUE_PREFIX));
 const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) };
 // Every connection Chromium makes goes through this proxy, which checks and pins the address:
 // speculative prefetches, WebRTC and DNS rebinding cannot slip past request interception.
@@ -33,6 +40,9 @@ await pool.start();
 const deps = {
   prisma,
   pool,
+  admission,
+  controls,
+  egressUrl: egress.url,
   targetPolicy,
   publisher: redis,
   finishedChannel: jobFinishedChannel(config.QUEUE_PREFIX),
@@ -48,14 +58,24 @@ const worker = new Worker<PageJobData>(PAGE_QUEUE_NAME, (job, _token, signal) =>
   // A dead worker's page comes back after its lock expires; each comeback is one more attempt.
   lockDuration: config.JOB_LOCK_MS,
   stalledInterval: config.JOB_LOCK_MS,
-  maxStalledCount: config.JOB_MAX_ATTEMPTS,
+  // A run whose worker died is not retried by BullMQ: its lease expires and admission hands it out again.
+  maxStalledCount: 0,
 });
 worker.on("error", (err) => logger.warn({ err: { message: err.message } }, "queue worker error"));
 worker.on("failed", (job, err) => logger.warn({ err: { message: err.message }, item_id: job?.id, attempts: job?.attemptsMade }, "page job threw"));
 
+const fleet = joinFleet({
+  admission,
+  slots: config.WORKER_CONCURRENCY,
+  maxMemoryFraction: config.WORKER_MAX_MEMORY_FRACTION,
+  intervalMs: 1_000,
+  logger,
+  onIntakeChange: (accepting) => (accepting ? worker.resume() : void worker.pause(true)),
+});
+
 const reconciler = startReconciler({
   prisma,
-  queue,
+  admission,
   redis,
   lockKey: `${config.QUEUE_PREFIX}:locks:reconciler`,
   intervalMs: 15_000,
@@ -82,12 +102,14 @@ onShutdownSignal({
     reconciler.stop();
   },
   steps: [
+    { name: "fleet", run: () => fleet.leave() },
     { name: "queue-worker", run: () => worker.close() },
     { name: "browser-pool", run: () => pool.close() },
     { name: "egress-proxy", run: () => egress.close() },
     { name: "queue", run: () => queue.close() },
     { name: "ops", run: () => ops.close() },
     { name: "redis", run: () => redis.quit() },
+    { name: "redis-events", run: () => subscriber.quit() },
     { name: "postgres", run: () => prisma.$disconnect() },
   ],
 });

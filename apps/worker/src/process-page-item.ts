@@ -1,15 +1,23 @@
-import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { checkTargetUrl, type PageTask, type TargetPolicy } from "@browserfleet/core";
-import { completeItem, startItem, type Db, type PageOutcome } from "@browserfleet/db";
+import { checkTargetUrl, type TargetPolicy } from "@browserfleet/core";
+import { completeItem, startItem, type CompleteItemInput, type Db, type PageOutcome, type StartedItem } from "@browserfleet/db";
 import { renderPage, type BrowserPool } from "@browserfleet/browser";
-import type { PageJobData } from "@browserfleet/queue";
+import type { AdmissionController, PageJobData } from "@browserfleet/queue";
+import type { Redis } from "ioredis";
+import { planCrawlPage, type CrawlPlan } from "./crawl/plan-crawl-page.ts";
+import { keepLease } from "./lease-keeper.ts";
+import type { RunControls } from "./run-controls.ts";
+import type { PageJobParams } from "./page-job-params.ts";
 import type { WorkerMetrics } from "./worker-metrics.ts";
 
 export interface PageItemDeps {
   prisma: Db;
   pool: BrowserPool;
+  admission: AdmissionController;
+  controls: RunControls;
   targetPolicy: TargetPolicy;
+  /** The egress proxy's URL, for the crawl's robots.txt and sitemap reads. */
+  egressUrl: string;
   publisher: Redis;
   finishedChannel: string;
   /** Renders of one item (crashes included) before it is failed for good. */
@@ -18,59 +26,91 @@ export interface PageItemDeps {
   logger: Logger;
 }
 
-interface PageJobParams {
-  url: string;
-  task: PageTask;
-  price: number;
-}
+export type PageRunOutcome = "stale" | "skipped" | "lease-lost" | "done";
 
 /**
- * One page job: claim the item in Postgres (a finished item is skipped), render it in a
- * fresh browser context, record the outcome in one guarded transaction, then announce a
- * finished job to waiting API requests.
+ * One admitted page: check the lease is still this run's, claim the item in Postgres (a
+ * finished item or a finished job is skipped), render it in its job's browser context, record
+ * the outcome (plus, for a crawl, the pages it discovered) in one guarded transaction, then
+ * release the lease, which admits the next waiting page. A throw keeps the lease, so BullMQ's
+ * retry (or the lease's expiry) runs the item again.
  */
-export async function processPageItem(deps: PageItemDeps, data: PageJobData, signal?: AbortSignal): Promise<"skipped" | "done"> {
+export async function processPageItem(deps: PageItemDeps, data: PageJobData, signal?: AbortSignal): Promise<PageRunOutcome> {
   const log = deps.logger.child({ job_id: data.jobId, workspace_id: data.workspaceId, item_id: data.itemId });
-  const item = await startItem(deps.prisma, data.itemId);
-  if (!item) {
-    log.debug("item already finished or its job ended; skipping");
-    return "skipped";
+  if (!(await deps.admission.renew(data.itemId, data.ticket))) {
+    log.debug({ ticket: data.ticket }, "stale dispatch: the lease belongs to another run");
+    return "stale";
   }
+  const controller = deps.controls.open(data.jobId);
+  const onShutdown = (): void => controller.abort(signal?.reason);
+  signal?.addEventListener("abort", onShutdown, { once: true });
+  const lease = keepLease(deps.admission, data.itemId, data.ticket, controller, log);
+  try {
+    const item = await startItem(deps.prisma, data.itemId);
+    if (!item) {
+      log.debug("item already finished or its job ended; skipping");
+    } else {
+      const written = await runItem(deps, item, controller.signal, log, lease.lost);
+      if (written === "lease-lost") return "lease-lost";
+    }
+  } finally {
+    lease.stop();
+    signal?.removeEventListener("abort", onShutdown);
+    deps.controls.close(data.jobId, controller);
+  }
+  await deps.admission.release(data.itemId, data.ticket);
+  return "done";
+}
+
+async function runItem(deps: PageItemDeps, item: StartedItem, signal: AbortSignal, log: Logger, leaseLost: () => boolean): Promise<"written" | "lease-lost"> {
   const params = item.params as unknown as PageJobParams;
+  const crawl: CrawlPlan | null = params.crawl ? await planCrawlPage(item, params.crawl, deps.egressUrl, log) : null;
   let outcome: PageOutcome;
   if (item.attempt > deps.maxAttempts) {
     outcome = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: `gave up after ${deps.maxAttempts} attempts`, durationMs: 0 };
+  } else if (crawl?.refusal) {
+    outcome = { ok: false, errorCode: "ROBOTS_DISALLOWED", errorMessage: crawl.refusal, durationMs: 0 };
   } else {
-    const end = deps.metrics.pageDuration.startTimer();
-    deps.metrics.pagesInFlight.inc();
-    try {
-      const result = await deps.pool.withContext((context) =>
-        renderPage(
-          context,
-          {
-            url: item.url,
-            formats: params.task.formats,
-            maxChars: params.task.max_chars,
-            timeoutMs: params.task.timeout_ms,
-            waitUntil: params.task.wait_until,
-            fullPage: params.task.full_page,
-            signal,
-          },
-          (url) => checkTargetUrl(url, deps.targetPolicy),
-        ),
-      );
-      // A render result is already an outcome: the same facts, an error code among the item codes.
-      outcome = result;
-    } finally {
-      deps.metrics.pagesInFlight.dec();
-      end();
-    }
+    outcome = await render(deps, item, params, crawl !== null, signal);
   }
-  const written = await completeItem(deps.prisma, { itemId: item.id, outcome, price: params.price });
+  // Another run owns the item now (the lease expired while Redis was away): write nothing.
+  if (leaseLost()) return "lease-lost";
+  const input: CompleteItemInput = { itemId: item.id, outcome, price: params.price };
+  if (crawl) {
+    input.discovered = { urls: crawl.discover(outcome), limit: crawl.rules.limit };
+    if (crawl.robotsTxtToRecord !== undefined) input.robotsTxt = crawl.robotsTxtToRecord;
+    if (outcome.ok && !params.task.formats.includes("links")) delete outcome.links;
+  }
+  const written = await completeItem(deps.prisma, input);
+  if (written.newItems.length > 0) {
+    await deps.admission.enqueue(item.workspaceId, item.maxConcurrency, written.newItems.map((n) => ({ itemId: n.id, jobId: n.jobId })));
+  }
   deps.metrics.pages.inc({ outcome: outcome.ok ? "completed" : outcome.errorCode, applied: String(written.applied) });
-  log.info({ url: item.url, attempt: item.attempt, ok: outcome.ok, error_code: outcome.ok ? null : outcome.errorCode, duration_ms: Math.round(outcome.durationMs), applied: written.applied }, "page rendered");
+  log.info(
+    { url: item.url, attempt: item.attempt, ok: outcome.ok, error_code: outcome.ok ? null : outcome.errorCode, duration_ms: Math.round(outcome.durationMs), applied: written.applied, discovered: written.newItems.length },
+    "page rendered",
+  );
   if (written.jobFinished) {
-    await deps.publisher.publish(deps.finishedChannel, data.jobId).catch((err: unknown) => log.warn({ err }, "could not announce finished job; waiters fall back to polling"));
+    await deps.publisher.publish(deps.finishedChannel, item.jobId).catch((err: unknown) => log.warn({ err }, "could not announce finished job; waiters fall back to polling"));
   }
-  return "done";
+  return "written";
+}
+
+async function render(deps: PageItemDeps, item: StartedItem, params: PageJobParams, needLinks: boolean, signal: AbortSignal): Promise<PageOutcome> {
+  const end = deps.metrics.pageDuration.startTimer();
+  deps.metrics.pagesInFlight.inc();
+  try {
+    const formats = needLinks && !params.task.formats.includes("links") ? [...params.task.formats, "links" as const] : params.task.formats;
+    // A render result is already an outcome: the same facts, an error code among the item codes.
+    return await deps.pool.withContext((context) =>
+      renderPage(
+        context,
+        { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, signal },
+        (url) => checkTargetUrl(url, deps.targetPolicy),
+      ),
+    );
+  } finally {
+    deps.metrics.pagesInFlight.dec();
+    end();
+  }
 }

@@ -21,7 +21,7 @@ export function authenticate(prisma: Db) {
     if (!isWellFormedApiKey(key)) throw new ApiError("INVALID_API_KEY", "API key is malformed (expected agt_live_ followed by 32 hex characters)");
     const found = await findApiKeyByHash(prisma, hashApiKey(key));
     if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
-    req.auth = { workspaceId: found.workspaceId, keyId: found.id };
+    req.auth = { workspaceId: found.workspaceId, keyId: found.id, maxConcurrency: found.maxConcurrency };
     req.log = req.log.child({ workspace_id: found.workspaceId });
     next();
   };

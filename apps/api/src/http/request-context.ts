@@ -6,7 +6,7 @@ declare module "express-serve-static-core" {
   interface Request {
     id: string;
     log: Logger;
-    auth?: { workspaceId: string; keyId: string };
+    auth?: { workspaceId: string; keyId: string; maxConcurrency: number };
   }
 }
 

@@ -1,6 +1,7 @@
 import { Router, type Request } from "express";
 import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
 import { findItemResults, findJob, listJobs, type Job } from "@browserfleet/db";
+import { cancelRunningJob } from "./cancel-running-job.ts";
 import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
@@ -54,6 +55,13 @@ export function jobRoutes(deps: ApiDeps): Router {
     const page = rows.slice(0, query.limit);
     const next = rows.length > query.limit ? rows[query.limit] : undefined;
     res.json({ items: page.map(itemResult), next_cursor: next ? String(next.seq) : null });
+  });
+
+  router.post("/jobs/:id/cancel", async (req, res) => {
+    const id = uuidParam(req.params.id as string | undefined, "job id");
+    const job = await cancelRunningJob(deps, workspaceOf(req), id);
+    req.log.info({ job_id: id }, "job cancelled");
+    res.json(jobEnvelope(job, null));
   });
 
   return router;

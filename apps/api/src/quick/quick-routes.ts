@@ -6,7 +6,7 @@ import { jobEnvelope } from "../jobs/job-envelope.ts";
 import { awaitSyncResult } from "./sync-response.ts";
 import { submitPageJob, type SubmitPageJobInput } from "./submit-page-job.ts";
 
-type PageRequest = Omit<SubmitPageJobInput, "workspaceId" | "sync"> & { async: boolean };
+type PageRequest = Omit<SubmitPageJobInput, "workspaceId" | "maxConcurrency" | "sync"> & { async: boolean };
 
 /** POST /v1/quick/{scrape,screenshot,extract}: every one is a job through the queue, sync or async. */
 export function quickRoutes(deps: ApiDeps): Router {
@@ -14,7 +14,7 @@ export function quickRoutes(deps: ApiDeps): Router {
 
   const handle = async (req: Request, res: Response, page: PageRequest): Promise<void> => {
     const { async: isAsync, ...rest } = page;
-    const job = await submitPageJob(deps, { ...rest, workspaceId: req.auth!.workspaceId, sync: !isAsync });
+    const job = await submitPageJob(deps, { ...rest, workspaceId: req.auth!.workspaceId, maxConcurrency: req.auth!.maxConcurrency, sync: !isAsync });
     req.log.info({ job_id: job.id, kind: job.kind, async: isAsync }, "job submitted");
     if (isAsync) {
       res.status(202).json(jobEnvelope(job, null));

@@ -1,10 +1,12 @@
-import { ApiError, PRICES, checkTargetUrl, type PageTask } from "@browserfleet/core";
-import { createJob, type Job, type JobKind } from "@browserfleet/db";
-import { enqueuePageItems } from "@browserfleet/queue";
+import { PRICES, type PageTask } from "@browserfleet/core";
+import type { Job, JobKind } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
+import { checkTargets } from "../jobs/check-targets.ts";
+import { submitJob } from "../jobs/submit-job.ts";
 
 export interface SubmitPageJobInput {
   workspaceId: string;
+  maxConcurrency: number;
   kind: Extract<JobKind, "scrape" | "screenshot" | "extract">;
   url: string;
   task: PageTask;
@@ -13,26 +15,17 @@ export interface SubmitPageJobInput {
   echo?: Record<string, unknown>;
 }
 
-/**
- * SSRF-check the target, then one transaction (reservation + job + item), then enqueue.
- * If Redis fails after the commit the job is safe in Postgres and the reconciler enqueues it.
- */
+/** A single-page job: SSRF-check the target, then the job with its one item. */
 export async function submitPageJob(deps: ApiDeps, input: SubmitPageJobInput): Promise<Job> {
-  const verdict = await checkTargetUrl(input.url, deps.targetPolicy);
-  if (!verdict.allowed) throw new ApiError("URL_NOT_ALLOWED", `url is not allowed: ${verdict.reason}`);
+  await checkTargets([input.url], deps.targetPolicy, "url");
   const price = input.kind === "scrape" ? PRICES.page : PRICES[input.kind];
-  const { job, items } = await createJob(deps.prisma, {
+  return submitJob(deps, {
     workspaceId: input.workspaceId,
+    maxConcurrency: input.maxConcurrency,
     kind: input.kind,
     params: { url: input.url, task: input.task, price, ...input.echo },
     sync: input.sync,
     urls: [{ url: input.url }],
     reserve: price,
   });
-  try {
-    await enqueuePageItems(deps.pageQueue, items.map((i) => ({ itemId: i.id, jobId: job.id, workspaceId: job.workspaceId })));
-  } catch (err) {
-    deps.logger.warn({ err, job_id: job.id, workspace_id: job.workspaceId }, "enqueue failed after commit; the reconciler will enqueue it");
-  }
-  return job;
 }
