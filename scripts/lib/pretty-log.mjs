@@ -9,8 +9,10 @@ function value(v) {
   return String(v);
 }
 
+/** `name` is the app ("worker") or one instance of it ("worker-2"); instances share the app's color. */
 export function prettyLine(name, line, color) {
-  const tag = color ? `${COLORS[name] ?? ""}${name.padEnd(10)}${RESET}` : name.padEnd(10);
+  const app = name.replace(/-\d+$/, "");
+  const tag = color ? `${COLORS[app] ?? ""}${name.padEnd(10)}${RESET}` : name.padEnd(10);
   let entry;
   try {
     entry = JSON.parse(line);
