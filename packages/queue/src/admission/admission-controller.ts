@@ -106,13 +106,15 @@ export class AdmissionController {
   /** Counts for metrics and tests: leases held by a workspace and fleet-wide, pending per workspace. */
   async snapshot(workspaceId?: string): Promise<{ leases: number; running: number; pending: number; capacity: number }> {
     const p = this.prefix;
-    const [leases, running, pending, slots] = await Promise.all([
+    const [leases, running, pending, live] = await Promise.all([
       this.redis.zcard(`${p}:leases`),
       workspaceId ? this.redis.hget(`${p}:running`, workspaceId) : Promise.resolve("0"),
       workspaceId ? this.redis.llen(`${p}:pending:${workspaceId}`) : Promise.resolve(0),
-      this.redis.hvals(`${p}:fleet-slots`),
+      // Only fresh heartbeats count (as in admit.lua): a lapsed worker's slots linger in the hash until the next admission.
+      this.redis.zrangebyscore(`${p}:fleet`, `(${Date.now()}`, "+inf"),
     ]);
-    return { leases, running: Number(running ?? 0), pending, capacity: slots.reduce((s, v) => s + Number(v), 0) };
+    const slots = live.length > 0 ? await this.redis.hmget(`${p}:fleet-slots`, ...live) : [];
+    return { leases, running: Number(running ?? 0), pending, capacity: slots.reduce((s, v) => s + Number(v ?? 0), 0) };
   }
 
   private common(): (string | number)[] {

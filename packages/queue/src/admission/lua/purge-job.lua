@@ -1,5 +1,6 @@
 -- purge-job: drops a cancelled job's items from its workspace's pending list (leased items
--- are stopped by their workers). Returns how many were dropped.
+-- are stopped by their workers); a workspace left with nothing pending leaves the ring.
+-- Returns how many were dropped.
 -- KEYS: none (see admit.lua for the key layout)
 -- ARGV[1] P   ARGV[2] workspace id   ARGV[3] job id
 local P, ws, job = ARGV[1], ARGV[2], ARGV[3]
@@ -20,5 +21,7 @@ if dropped > 0 then
   for i = 1, #keep, 1000 do
     redis.call('RPUSH', pendingKey, unpack(keep, i, math.min(i + 999, #keep)))
   end
+  -- Otherwise it would stay "waiting" (waitingWorkspaces) until an admission pass reached it.
+  if #keep == 0 and redis.call('SREM', P .. ':ring-set', ws) == 1 then redis.call('LREM', P .. ':ring', 0, ws) end
 end
 return dropped
