@@ -10,6 +10,9 @@ export interface FixtureSite {
   /** Requests currently being answered, and the most ever at once. */
   inFlight(): number;
   maxInFlight(): number;
+  /** The same for one path: pages of a batch, without the favicon or other requests. */
+  inFlightOf(path: string): number;
+  maxInFlightOf(path: string): number;
   resetCounters(): void;
   close(): Promise<void>;
 }
@@ -35,6 +38,8 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   const hits = new Map<string, number>();
   let inFlight = 0;
   let maxInFlight = 0;
+  const pathInFlight = new Map<string, number>();
+  const pathMaxInFlight = new Map<string, number>();
   const sockets = new Set<Socket>();
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -43,11 +48,15 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     hits.set(path, (hits.get(path) ?? 0) + 1);
     inFlight += 1;
     maxInFlight = Math.max(maxInFlight, inFlight);
+    const nowOnPath = (pathInFlight.get(path) ?? 0) + 1;
+    pathInFlight.set(path, nowOnPath);
+    pathMaxInFlight.set(path, Math.max(pathMaxInFlight.get(path) ?? 0, nowOnPath));
     let done = false;
     const finish = (): void => {
       if (!done) {
         done = true;
         inFlight -= 1;
+        pathInFlight.set(path, (pathInFlight.get(path) ?? 1) - 1);
       }
     };
     res.on("close", finish);
@@ -94,9 +103,13 @@ export async function startFixtureSite(): Promise<FixtureSite> {
     hits: (p) => hits.get(p) ?? 0,
     inFlight: () => inFlight,
     maxInFlight: () => maxInFlight,
+    inFlightOf: (p) => pathInFlight.get(p) ?? 0,
+    maxInFlightOf: (p) => pathMaxInFlight.get(p) ?? 0,
     resetCounters: () => {
       hits.clear();
       maxInFlight = inFlight;
+      pathMaxInFlight.clear();
+      for (const [p, n] of pathInFlight) pathMaxInFlight.set(p, n);
     },
     close: async () => {
       for (const s of sockets) s.destroy();

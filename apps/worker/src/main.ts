@@ -78,8 +78,8 @@ const reconciler = startReconciler({
   admission,
   redis,
   lockKey: `${config.QUEUE_PREFIX}:locks:reconciler`,
-  intervalMs: 15_000,
-  graceMs: 10_000,
+  intervalMs: config.RECONCILE_INTERVAL_MS,
+  graceMs: config.RECONCILE_GRACE_MS,
   metrics,
   logger,
 });

@@ -1,0 +1,70 @@
+import { grantCredits, setWorkspaceMaxConcurrency } from "@browserfleet/db";
+import { expect, it } from "vitest";
+import { apiClient } from "../support/http-client.ts";
+import { allResults, waitForJob } from "../support/job-polling.ts";
+import { useStackWithSite } from "../support/use-stack-with-site.ts";
+
+// Two worker processes of 8 slots each: 16 pages could run at once, so only the admission
+// controller keeps a workspace to its max_concurrency.
+const ctx = useStackWithSite({ workers: 2, env: { WORKER_CONCURRENCY: "8" } });
+
+const slowUrls = (n: number, ms: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${ctx.site.origin}/slow?ms=${ms}&${tag}=${i}`);
+
+async function runBatch(apiKey: string, urls: string[]): Promise<string> {
+  const client = apiClient(ctx.stack.apiUrl, apiKey);
+  const res = await client.post("/v1/quick/batch", { urls, formats: ["text"] });
+  expect(res.status, JSON.stringify(res.body)).toBe(202);
+  expect(res.body).toMatchObject({ kind: "batch", status: "queued", progress_total: urls.length });
+  return res.body.job_id as string;
+}
+
+it("keeps a workspace to max_concurrency 4 across two workers, then to 8 once raised", async () => {
+  const { apiKey, workspaceId } = await ctx.stack.newWorkspace("concurrency");
+  await grantCredits(ctx.stack.prisma, { workspaceId, amount: 200 });
+  const client = apiClient(ctx.stack.apiUrl, apiKey);
+
+  ctx.site.resetCounters();
+  const first = await runBatch(apiKey, slowUrls(100, 400, "four"));
+  const done4 = await waitForJob(client, first);
+  expect(done4).toMatchObject({ status: "completed", progress_done: 100, progress_failed: 0 });
+  console.log(`max_concurrency 4: most /slow requests in flight at once = ${ctx.site.maxInFlightOf("/slow")}`);
+  expect(ctx.site.maxInFlightOf("/slow")).toBe(4);
+
+  await setWorkspaceMaxConcurrency(ctx.stack.prisma, workspaceId, 8);
+  ctx.site.resetCounters();
+  const second = await runBatch(apiKey, slowUrls(100, 400, "eight"));
+  const done8 = await waitForJob(client, second);
+  expect(done8).toMatchObject({ status: "completed", progress_done: 100 });
+  console.log(`max_concurrency 8: most /slow requests in flight at once = ${ctx.site.maxInFlightOf("/slow")}`);
+  expect(ctx.site.maxInFlightOf("/slow")).toBe(8);
+}, 600_000);
+
+it("does not make a small workspace wait behind a big one", async () => {
+  const a = await ctx.stack.newWorkspace("big");
+  const b = await ctx.stack.newWorkspace("small");
+  await grantCredits(ctx.stack.prisma, { workspaceId: a.workspaceId, amount: 300 });
+  const clientA = apiClient(ctx.stack.apiUrl, a.apiKey);
+  const clientB = apiClient(ctx.stack.apiUrl, b.apiKey);
+
+  const jobA = await runBatch(a.apiKey, slowUrls(300, 300, "a"));
+  // B arrives once A's pages are flowing.
+  await waitForJob(clientA, jobA, { timeoutMs: 1 }).catch(() => undefined);
+  while ((await clientA.get<{ progress_done: number }>(`/v1/jobs/${jobA}/status`)).body.progress_done < 8) {
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const jobB = await runBatch(b.apiKey, slowUrls(10, 300, "b"));
+  const doneB = await waitForJob(clientB, jobB);
+  const aWhenBDone = (await clientA.get<{ progress_done: number; status: string }>(`/v1/jobs/${jobA}/status`)).body;
+  const doneA = await waitForJob(clientA, jobA);
+
+  const seconds = (e: Record<string, unknown>): number => (Date.parse(e.completed_at as string) - Date.parse(e.created_at as string)) / 1000;
+  console.log(`fairness: B (10 pages) took ${seconds(doneB).toFixed(1)} s; A (300 pages) took ${seconds(doneA).toFixed(1)} s; A had ${aWhenBDone.progress_done}/300 done when B finished`);
+  expect(doneB).toMatchObject({ status: "completed", progress_done: 10 });
+  expect(doneA).toMatchObject({ status: "completed", progress_done: 300 });
+  // B finished while most of A was still waiting: it was not queued behind A's 300 pages.
+  expect(aWhenBDone.status).not.toBe("completed");
+  expect(aWhenBDone.progress_done).toBeLessThan(150);
+  expect(Date.parse(doneB.completed_at as string)).toBeLessThan(Date.parse(doneA.completed_at as string));
+  const resultsB = await allResults(clientB, jobB);
+  expect(resultsB.map((r) => r.url)).toEqual(slowUrls(10, 300, "b"));
+}, 600_000);
