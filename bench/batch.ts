@@ -1,0 +1,151 @@
+// Batch throughput on the fixture site's /page/:n pages, every path in one run and one after the
+// other (this machine has 2 cores): raw Playwright with a new context per page, Crawlee's
+// PlaywrightCrawler (pages in one shared context), and browserfleet end to end (API + ONE worker,
+// POST /v1/quick/batch with formats html+links, a workspace at each max_concurrency).
+// Then the queue alone: no-op page jobs through the admission controller and BullMQ to 1 and 2
+// worker processes. Prints numbers; asserts nothing.
+//   npx tsx bench/batch.ts -- [--pages 300] [--concurrency 4,8] [--only baselines|fleet|queue]
+//     [--queue-jobs 10000] [--queue-workspaces 8] [--queue-concurrency 8]
+import { loadavg } from "node:os";
+import { parseArgs } from "node:util";
+import { startFixtureSite } from "../test/support/fixture-site.ts";
+import { TEST_CHROMIUM_ARGS } from "../test/support/test-stack.ts";
+import { runCrawlee } from "./support/crawlee-run.ts";
+import { startFleetBatchStack } from "./support/fleet-batch.ts";
+import { runQueueOnly, type QueueRunResult } from "./support/queue-run.ts";
+import { runRawPlaywright } from "./support/raw-playwright.ts";
+import { fmt, percentile } from "./stats.ts";
+
+const MODES = ["baselines", "fleet", "queue"] as const;
+type Mode = (typeof MODES)[number];
+
+// `npx tsx bench/batch.ts -- --pages 300` hands the script the "--" itself.
+const argv = process.argv.slice(2);
+if (argv[0] === "--") argv.shift();
+const { values } = parseArgs({
+  args: argv,
+  options: {
+    pages: { type: "string", default: "300" },
+    concurrency: { type: "string", default: "4,8" },
+    only: { type: "string" },
+    "worker-concurrency": { type: "string", default: "8" },
+    "queue-jobs": { type: "string", default: "10000" },
+    "queue-workspaces": { type: "string", default: "8" },
+    "queue-concurrency": { type: "string", default: "8" },
+  },
+});
+const pages = Number(values.pages);
+const levels = values.concurrency.split(",").map(Number);
+const workerConcurrency = Number(values["worker-concurrency"]);
+if (!Number.isInteger(pages) || pages < 1 || pages > 1000) throw new Error("--pages must be 1..1000 (one batch holds at most 1000 URLs)");
+if (levels.some((c) => !Number.isInteger(c) || c < 1 || c > 8)) throw new Error("--concurrency must list integers 1..8 (a workspace's max_concurrency range)");
+if (values.only !== undefined && !(MODES as readonly string[]).includes(values.only)) throw new Error(`--only must be one of ${MODES.join(", ")}`);
+const modes: readonly Mode[] = values.only === undefined ? MODES : [values.only as Mode];
+const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const queueJobs = Number(values["queue-jobs"]);
+const queueWorkspaces = Number(values["queue-workspaces"]);
+const queueConcurrency = Number(values["queue-concurrency"]);
+for (const [flag, n] of [["--queue-jobs", queueJobs], ["--queue-workspaces", queueWorkspaces], ["--queue-concurrency", queueConcurrency]] as const) {
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer`);
+}
+
+interface Row {
+  path: string;
+  concurrency: number;
+  pagesPerSecond: number;
+  latenciesMs: number[];
+  queueWaitsMs?: number[];
+  /** Crawlee's rows are the denominators of the "vs Crawlee" column, at the same concurrency. */
+  isCrawlee?: boolean;
+  note?: string;
+}
+
+const rows: Row[] = [];
+const queueRows: (QueueRunResult & { processes: number })[] = [];
+const progress = (msg: string): void => void process.stderr.write(`bench/batch: ${msg}\n`);
+const site = await startFixtureSite();
+const urls = Array.from({ length: pages }, (_, i) => `${site.origin}/page/${i}`);
+// Warm-ups use other pages than the measured ones, so no path measures its own cache.
+const warmUrls = Array.from({ length: 16 }, (_, i) => `${site.origin}/page/${900 + i}`);
+const loadAtStart = loadavg()[0]!;
+
+try {
+  if (modes.includes("baselines")) {
+    const base = { chromiumPath, extraArgs: TEST_CHROMIUM_ARGS };
+    progress("warming up the baselines…");
+    await runRawPlaywright({ ...base, urls: warmUrls, concurrency: 4 });
+    await runCrawlee({ ...base, urls: warmUrls, concurrency: 4 });
+    for (const concurrency of levels) {
+      progress(`raw Playwright at ${concurrency}…`);
+      const raw = await runRawPlaywright({ ...base, urls, concurrency });
+      rows.push({ path: "raw Playwright (new context/page)", concurrency, pagesPerSecond: raw.pagesPerSecond, latenciesMs: raw.latenciesMs });
+    }
+    for (const concurrency of levels) {
+      progress(`Crawlee at ${concurrency}…`);
+      const crawlee = await runCrawlee({ ...base, urls, concurrency });
+      rows.push({ path: "Crawlee (shared context)", concurrency, pagesPerSecond: crawlee.pagesPerSecond, latenciesMs: crawlee.latenciesMs, isCrawlee: true });
+    }
+  }
+
+  if (modes.includes("fleet")) {
+    progress(`starting API + 1 worker (WORKER_CONCURRENCY=${workerConcurrency})…`);
+    const stack = await startFleetBatchStack({
+      chromiumPath,
+      extraArgs: TEST_CHROMIUM_ARGS,
+      workerConcurrency,
+      credits: warmUrls.length + pages * levels.length,
+    });
+    try {
+      await stack.runBatch(warmUrls, Math.max(...levels));
+      for (const concurrency of levels) {
+        progress(`browserfleet batch at max_concurrency ${concurrency}…`);
+        const run = await stack.runBatch(urls, concurrency);
+        rows.push({
+          path: "browserfleet batch (API→worker)",
+          concurrency,
+          pagesPerSecond: run.pagesPerSecond,
+          latenciesMs: run.latenciesMs,
+          queueWaitsMs: run.queueWaitsMs,
+          note: run.status !== "completed" || run.failed > 0 ? `job ${run.status}, ${run.failed} pages failed ${JSON.stringify(run.failures)}` : "",
+        });
+      }
+    } finally {
+      await stack.stop();
+    }
+  }
+
+  if (modes.includes("queue")) {
+    const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+    const queueRun = { workspaces: queueWorkspaces, maxConcurrency: 8, workerConcurrency: queueConcurrency, redisUrl };
+    await runQueueOnly({ ...queueRun, jobs: 1_000, workerProcesses: 1 });
+    for (const processes of [1, 2]) {
+      progress(`queue only: ${queueJobs} no-op jobs, ${processes} worker process(es)…`);
+      queueRows.push({ ...(await runQueueOnly({ ...queueRun, jobs: queueJobs, workerProcesses: processes })), processes });
+    }
+  }
+} finally {
+  await site.close();
+}
+
+const crawleeAt = new Map(rows.filter((r) => r.isCrawlee === true).map((r) => [r.concurrency, r.pagesPerSecond]));
+const cell = (text: string, width: number): string => text.padStart(width);
+const ms = (samples: number[] | undefined, p: number): string => (samples === undefined || samples.length === 0 ? "" : fmt(percentile(samples, p)));
+if (rows.length > 0) {
+  console.log(`\nbench/batch: ${pages} fixture pages (~20 KB, 30 links each), formats html+links, 1-min load average at start ${fmt(loadAtStart, 1)}`);
+  console.log("pages/s: raw Playwright from its first page (browser already up); Crawlee including its browser launch; browserfleet from submit to the job's completed_at");
+  console.log("latency: one page open → closed (baselines), job_items started_at → completed_at (browserfleet); wait: job_items created_at → started_at\n");
+  console.log(`${"path".padEnd(34)} ${cell("conc", 4)} ${cell("pages/s", 8)} ${cell("p50 ms", 7)} ${cell("p95 ms", 7)} ${cell("wait p50", 9)} ${cell("wait p95", 9)} ${cell("vs Crawlee", 10)}`);
+  for (const r of rows) {
+    const crawlee = crawleeAt.get(r.concurrency);
+    const ratio = crawlee === undefined || r.isCrawlee === true ? "" : `${fmt(r.pagesPerSecond / crawlee, 2)}x`;
+    console.log(
+      `${r.path.padEnd(34)} ${cell(String(r.concurrency), 4)} ${cell(fmt(r.pagesPerSecond, 2), 8)} ${cell(ms(r.latenciesMs, 50), 7)} ${cell(ms(r.latenciesMs, 95), 7)} ${cell(ms(r.queueWaitsMs, 50), 9)} ${cell(ms(r.queueWaitsMs, 95), 9)} ${cell(ratio, 10)}${r.note ? `  ${r.note}` : ""}`,
+    );
+  }
+}
+
+if (queueRows.length > 0) {
+  console.log(`\nqueue only: no-op page jobs through admission (${queueWorkspaces} workspaces at max_concurrency 8) + BullMQ, ${queueConcurrency} slots per worker process, load average at start ${fmt(loadAtStart, 1)}\n`);
+  console.log(`${"worker processes".padEnd(18)} ${cell("jobs", 7)} ${cell("wall ms", 8)} ${cell("jobs/s", 8)}`);
+  for (const q of queueRows) console.log(`${String(q.processes).padEnd(18)} ${cell(String(q.jobs), 7)} ${cell(fmt(q.wallMs), 8)} ${cell(fmt(q.jobsPerSecond), 8)}`);
+}

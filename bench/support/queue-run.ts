@@ -1,0 +1,120 @@
+// The queue alone: page items through the admission controller and BullMQ to N worker processes
+// whose processor does nothing but release its lease, so jobs/s is the ceiling the queue path
+// puts on the fleet, with no browser and no database.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes, randomUUID } from "node:crypto";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { AdmissionController, createPageQueue, createRedisConnection, type PendingItem } from "@browserfleet/queue";
+import { repoRoot } from "../../test/support/app-process.ts";
+
+export interface QueueRunOptions {
+  jobs: number;
+  /** Items are spread over this many workspaces, each at `maxConcurrency`. */
+  workspaces: number;
+  maxConcurrency: number;
+  workerProcesses: number;
+  /** Slots (BullMQ concurrency) of each worker process. */
+  workerConcurrency: number;
+  redisUrl: string;
+}
+
+export interface QueueRunResult {
+  jobs: number;
+  wallMs: number;
+  jobsPerSecond: number;
+}
+
+const LEASE_MS = 30_000;
+const POLL_MS = 25;
+const READY_TIMEOUT_MS = 30_000;
+
+/** One run on its own queue prefix, removed afterwards; throws if the items do not all finish. */
+export async function runQueueOnly(options: QueueRunOptions): Promise<QueueRunResult> {
+  const prefix = `bench_q_${randomBytes(5).toString("hex")}`;
+  const redis = createRedisConnection(options.redisUrl, { connectionName: "bench-queue" });
+  const queue = createPageQueue({ redisUrl: options.redisUrl, prefix, attempts: 1 });
+  const admission = new AdmissionController({ redis, queue, prefix, leaseMs: LEASE_MS });
+  const workers: ChildProcess[] = [];
+  try {
+    const env = {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "/root",
+      REDIS_URL: options.redisUrl,
+      QUEUE_BENCH_PREFIX: prefix,
+      QUEUE_BENCH_CONCURRENCY: String(options.workerConcurrency),
+      QUEUE_BENCH_LEASE_MS: String(LEASE_MS),
+    };
+    await Promise.all(Array.from({ length: options.workerProcesses }, () => startNoopWorker(env, workers)));
+    const capacity = options.workerProcesses * options.workerConcurrency;
+    while ((await admission.snapshot()).capacity < capacity) await sleep(POLL_MS);
+
+    const workspaceIds = Array.from({ length: options.workspaces }, () => randomUUID());
+    const items = new Map<string, PendingItem[]>(workspaceIds.map((ws) => [ws, []]));
+    const jobIds = new Map(workspaceIds.map((ws) => [ws, randomUUID()]));
+    for (let i = 0; i < options.jobs; i++) {
+      const ws = workspaceIds[i % workspaceIds.length]!;
+      items.get(ws)!.push({ itemId: randomUUID(), jobId: jobIds.get(ws)! });
+    }
+
+    const startedAt = performance.now();
+    for (const ws of workspaceIds) await admission.enqueue(ws, options.maxConcurrency, items.get(ws)!);
+    const deadline = Date.now() + Math.max(60_000, options.jobs * 10);
+    // Cheap check first (leases fleet-wide), so polling adds little to the Redis being measured.
+    for (;;) {
+      const fleet = await admission.snapshot();
+      if (fleet.leases === 0) {
+        const pending = await Promise.all(workspaceIds.map(async (ws) => (await admission.snapshot(ws)).pending));
+        if (pending.every((n) => n === 0)) break;
+      }
+      if (Date.now() > deadline) throw new Error(`queue run stuck: ${JSON.stringify(fleet)}`);
+      await sleep(POLL_MS);
+    }
+    const wallMs = performance.now() - startedAt;
+    return { jobs: options.jobs, wallMs, jobsPerSecond: (options.jobs / wallMs) * 1000 };
+  } finally {
+    await Promise.all(workers.map(stopChild));
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await deleteKeys(redis, `${prefix}:adm:*`);
+    await queue.close();
+    await redis.quit();
+  }
+}
+
+async function startNoopWorker(env: Record<string, string>, started: ChildProcess[]): Promise<void> {
+  const child = spawn(process.execPath, ["--import", "tsx", join("bench", "support", "queue-noop-worker.ts")], { cwd: repoRoot, env, stdio: ["ignore", "pipe", "inherit"] });
+  started.push(child);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no-op worker not ready after ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    createInterface({ input: child.stdout! }).on("line", (line) => {
+      if (line.includes('"msg":"ready"')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`no-op worker exited with ${code} before it was ready`));
+    });
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function deleteKeys(redis: ReturnType<typeof createRedisConnection>, pattern: string): Promise<void> {
+  let cursor = "0";
+  do {
+    const [next, keys] = await redis.scan(cursor, "MATCH", pattern, "COUNT", 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.del(...keys);
+  } while (cursor !== "0");
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
