@@ -9,7 +9,7 @@ import { joinFleet } from "./fleet-membership.ts";
 import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
 import { RunControls } from "./run-controls.ts";
-import { createWorkerMetrics } from "./worker-metrics.ts";
+import { createWorkerMetrics, registerAdmissionGauges } from "./worker-metrics.ts";
 
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "worker" });
@@ -22,6 +22,7 @@ const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "wo
 subscriber.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS });
 const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
+registerAdmissionGauges(registry, admission);
 const controls = new RunControls(logger);
 await controls.listen(subscriber, jobCancelledChannel(config.QUEUE_PREFIX));
 const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) };

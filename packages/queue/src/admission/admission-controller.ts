@@ -117,6 +117,16 @@ export class AdmissionController {
     return { leases, running: Number(running ?? 0), pending, capacity: slots.reduce((s, v) => s + Number(v ?? 0), 0) };
   }
 
+  /** Pages waiting for admission across every workspace: the depth operators scale workers on. */
+  async pendingTotal(): Promise<number> {
+    const waiting = await this.waitingWorkspaces();
+    if (waiting.length === 0) return 0;
+    const pipeline = this.redis.pipeline();
+    for (const ws of waiting) pipeline.llen(`${this.prefix}:pending:${ws}`);
+    const answers = (await pipeline.exec()) ?? [];
+    return answers.reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
+  }
+
   private common(): (string | number)[] {
     return [this.prefix, Date.now(), this.leaseMs, this.maxAdmit, this.defaultLimit];
   }
