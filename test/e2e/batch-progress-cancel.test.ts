@@ -38,10 +38,11 @@ it("completes a batch with failing URLs, each item saying why, progress never go
   const done = await waitForJob(client, res.body.job_id as string);
   await poller;
   expect(new Set(seen).size).toBeGreaterThan(2);
-  expect(done).toMatchObject({ status: "completed", progress_done: urls.length, progress_failed: 2, credits_charged: urls.length - 2 });
+  const results = await allResults(client, done.id, 4);
+  const failed = results.filter((r) => r.status === "failed").map((r) => `${r.url}: ${r.error_code} ${String(r.error_message)}`);
+  expect(done, failed.join("\n")).toMatchObject({ status: "completed", progress_done: urls.length, progress_failed: 2, credits_charged: urls.length - 2 });
   expect(done.result).toEqual({ succeeded: urls.length - 2, failed: 2, result_url: `/v1/jobs/${done.id}/results` });
 
-  const results = await allResults(client, done.id, 4);
   expect(results.map((r) => r.url)).toEqual(urls);
   expect(results[0]).toMatchObject({ status: "completed", http_status: 200, title: "Fixture Simple" });
   expect(results[1]).toMatchObject({ status: "completed", http_status: 404 });

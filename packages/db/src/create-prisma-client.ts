@@ -9,5 +9,7 @@ export interface CreatePrismaClientOptions {
 /** One client per process, built at the composition root and passed down; never a module singleton. */
 export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolMax ?? 10 });
-  return new PrismaClient({ adapter });
+  // Prisma's default 5 s for an interactive transaction is too tight for a 1000-item batch on a
+  // busy machine; a job's transaction is bounded by its item count, so allow it more room.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
 }
