@@ -1,80 +1,62 @@
-import { chromium, type Browser, type BrowserContext } from "playwright-core";
-import { BASE_CHROMIUM_ARGS, egressChromiumArgs } from "./chromium-args.ts";
+import type { Browser, BrowserContext } from "playwright-core";
+import { ContextShelf, shelfKey, type ContextLeaseOptions, type LeasedContext } from "./context-lease.ts";
 import { linkEgress } from "./egress-link.ts";
-import type { EgressLink } from "./egress-proxy.ts";
+import { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats } from "./pool-options.ts";
+import { closeContextWithin, errorMessage, launchChromium } from "./pool-support.ts";
+import { blockHeavyResources } from "./resource-blocking.ts";
 
-/** The pino subset the pool logs through. */
-export interface PoolLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
-
-export interface BrowserPoolOptions {
-  chromiumPath: string;
-  extraArgs?: string[];
-  /** Contexts one browser serves before it is replaced (a long-lived Chromium grows and leaks). */
-  recycleAfterPages: number;
-  launchTimeoutMs?: number;
-  /** How long close() waits for in-flight contexts before closing the browser under them. */
-  closeTimeoutMs?: number;
-  logger: PoolLogger;
-  /** Sends all of Chromium's traffic through this egress proxy (startEgressProxy); the caller closes it after the pool. */
-  egress?: EgressLink;
-}
-
-export interface BrowserPoolStats {
-  /** Contexts that have finished (one page each in the fleet's use). */
-  pagesRendered: number;
-  /** Browsers launched to replace another one (recycling or a crash). */
-  restarts: number;
-  openContexts: number;
-  /** The current Chromium's main process, for operators and crash tests. */
-  browserPid: number | null;
-}
-
-export class BrowserPoolClosedError extends Error {
-  constructor() {
-    super("the browser pool is closed");
-    this.name = "BrowserPoolClosedError";
-  }
-}
+export { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats, type PoolLogger } from "./pool-options.ts";
 
 interface BrowserSlot {
   browser: Browser;
   pid: number | null;
   generation: number;
-  contextsStarted: number;
-  open: number;
+  pagesStarted: number;
+  contexts: Set<LeasedContext<BrowserSlot>>;
   retired: boolean;
   closing: Promise<void> | null;
 }
 
+type Lease = LeasedContext<BrowserSlot>;
+
 const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
 const DEFAULT_CLOSE_TIMEOUT_MS = 15_000;
 const CONTEXT_CLOSE_TIMEOUT_MS = 10_000;
+const DEFAULT_MAX_PAGES_PER_CONTEXT = 50;
+const DEFAULT_CONTEXT_IDLE_MS = 5_000;
 
 /**
- * One Chromium shared by many short-lived contexts. A fresh context per call keeps callers
- * isolated; the browser is replaced after `recycleAfterPages` contexts or when it crashes.
+ * One Chromium shared by many contexts. A call without a share key gets a fresh context closed
+ * after it; calls with the same key (one job's pages) share a context until it has served
+ * `maxPagesPerContext` calls or sat idle `contextIdleMs`. The browser is replaced after
+ * `recycleAfterPages` calls or when it crashes, never under a running call.
  */
 export class BrowserPool {
   private readonly options: BrowserPoolOptions;
+  private readonly shelf: ContextShelf<BrowserSlot>;
   private current: BrowserSlot | null = null;
   private launching: Promise<BrowserSlot> | null = null;
   private readonly slots = new Set<BrowserSlot>();
   private launches = 0;
   private pagesRendered = 0;
+  private contextsCreated = 0;
   private openContexts = 0;
+  private activePages = 0;
   private closed = false;
   private drainWaiters: (() => void)[] = [];
 
   constructor(options: BrowserPoolOptions) {
-    if (!Number.isInteger(options.recycleAfterPages) || options.recycleAfterPages < 1) {
-      throw new RangeError("recycleAfterPages must be a positive integer");
+    if (!isPositiveInteger(options.recycleAfterPages)) throw new RangeError("recycleAfterPages must be a positive integer");
+    if (options.maxPagesPerContext !== undefined && !isPositiveInteger(options.maxPagesPerContext)) {
+      throw new RangeError("maxPagesPerContext must be a positive integer");
     }
+    if (options.contextIdleMs !== undefined && !(options.contextIdleMs >= 0)) throw new RangeError("contextIdleMs must be 0 or more");
     this.options = options;
+    this.shelf = new ContextShelf<BrowserSlot>({
+      maxPagesPerContext: options.maxPagesPerContext ?? DEFAULT_MAX_PAGES_PER_CONTEXT,
+      contextIdleMs: options.contextIdleMs ?? DEFAULT_CONTEXT_IDLE_MS,
+      close: (entry) => this.closeLease(entry),
+    });
   }
 
   /** Launches the browser now rather than on the first context. */
@@ -82,43 +64,46 @@ export class BrowserPool {
     await this.acquire();
   }
 
-  async withContext<T>(fn: (context: BrowserContext) => Promise<T>): Promise<T> {
-    const { slot, context } = await this.openContext();
+  /**
+   * Runs `fn` with a context: a private one by default, or the one shared by every call with the
+   * same `shareKey`. `fn` must close the pages it opens; a shared context outlives the call.
+   */
+  async withContext<T>(fn: (context: BrowserContext) => Promise<T>, options: ContextLeaseOptions = {}): Promise<T> {
+    const { entry, context } = await this.lease(options);
     try {
       return await fn(context);
     } finally {
-      await this.closeContext(slot, context);
-      slot.open -= 1;
-      this.openContexts -= 1;
-      this.pagesRendered += 1;
-      if (slot.retired && slot.open === 0) void this.closeSlot(slot);
-      if (this.openContexts === 0) this.notifyDrained();
+      await this.release(entry, true);
     }
   }
 
-  /** Stops new work, waits (bounded) for in-flight contexts, then closes every browser. */
+  /** Stops new work, waits (bounded) for in-flight calls, then closes every context and browser. */
   async close(): Promise<void> {
     this.closed = true;
     const timeoutMs = this.options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS;
     if (!(await this.waitForDrain(timeoutMs))) {
-      this.options.logger.warn({ openContexts: this.openContexts, timeoutMs }, "closing chromium under in-flight contexts");
+      this.options.logger.warn({ activePages: this.activePages, timeoutMs }, "closing chromium under in-flight contexts");
     }
     await this.launching?.catch(() => undefined);
     this.current = null;
+    await this.shelf.retireAll();
     await Promise.all([...this.slots].map((slot) => this.closeSlot(slot)));
   }
 
   stats(): BrowserPoolStats {
     return {
       pagesRendered: this.pagesRendered,
+      contextsCreated: this.contextsCreated,
       restarts: Math.max(0, this.launches - 1),
       openContexts: this.openContexts,
+      activePages: this.activePages,
       browserPid: this.current?.pid ?? null,
     };
   }
 
-  /** Reserves a place on a live browser and opens a context there; retries once if the browser just died. */
-  private async openContext(): Promise<{ slot: BrowserSlot; context: BrowserContext }> {
+  /** Counts a call on a live browser's context (joined or new); retries once if the browser just died. */
+  private async lease(options: ContextLeaseOptions): Promise<{ entry: Lease; context: BrowserContext }> {
+    const key = shelfKey(options);
     let crashRetried = false;
     for (let attempt = 0; ; attempt += 1) {
       const slot = await this.acquire();
@@ -126,23 +111,64 @@ export class BrowserPool {
         if (attempt < 5) continue;
         throw new Error("no live browser after relaunching");
       }
-      slot.contextsStarted += 1;
-      slot.open += 1;
-      this.openContexts += 1;
-      if (slot.contextsStarted >= this.options.recycleAfterPages) this.retire(slot, "recycle");
+      const entry = (key === null ? null : this.shelf.find(key, slot)) ?? this.openLease(slot, key, options.blockResources === true);
+      this.activePages += 1;
+      this.shelf.begin(entry);
+      slot.pagesStarted += 1;
+      if (slot.pagesStarted >= this.options.recycleAfterPages) this.retire(slot, "recycle");
       try {
-        const context = await slot.browser.newContext({ serviceWorkers: "block", acceptDownloads: false });
-        if (this.options.egress !== undefined) linkEgress(context, this.options.egress);
-        return { slot, context };
+        return { entry, context: await entry.ready };
       } catch (err) {
-        slot.open -= 1;
-        this.openContexts -= 1;
-        if (slot.retired && slot.open === 0) void this.closeSlot(slot);
-        if (this.openContexts === 0) this.notifyDrained();
+        await this.release(entry, false);
         if (crashRetried || slot.browser.isConnected()) throw err;
         crashRetried = true;
         this.forget(slot);
       }
+    }
+  }
+
+  private openLease(slot: BrowserSlot, key: string | null, blockResources: boolean): Lease {
+    const ready = this.newContext(slot, blockResources);
+    const entry: Lease = { key, slot, ready, active: 0, served: 0, retired: false, idleTimer: null, closing: null };
+    slot.contexts.add(entry);
+    this.openContexts += 1;
+    this.contextsCreated += 1;
+    this.shelf.add(entry);
+    // A context closed under its callers (its browser died, or a caller closed it) must not be handed out again.
+    ready.then(
+      (context) => context.once("close", () => void this.shelf.retire(entry)),
+      () => void this.shelf.retire(entry),
+    );
+    return entry;
+  }
+
+  private async newContext(slot: BrowserSlot, blockResources: boolean): Promise<BrowserContext> {
+    const context = await slot.browser.newContext({ serviceWorkers: "block", acceptDownloads: false });
+    if (this.options.egress !== undefined) linkEgress(context, this.options.egress);
+    if (blockResources) blockHeavyResources(context);
+    return context;
+  }
+
+  private async release(entry: Lease, rendered: boolean): Promise<void> {
+    try {
+      await this.shelf.end(entry);
+    } finally {
+      this.activePages -= 1;
+      if (rendered) this.pagesRendered += 1;
+      if (this.activePages === 0) this.notifyDrained();
+    }
+  }
+
+  /** The shelf calls this once per context, when no call uses it any more. */
+  private async closeLease(entry: Lease): Promise<void> {
+    const { slot } = entry;
+    try {
+      const context = await entry.ready.catch(() => null);
+      if (context !== null) await this.closeContext(slot, context);
+    } finally {
+      slot.contexts.delete(entry);
+      this.openContexts -= 1;
+      if (slot.retired && slot.contexts.size === 0) void this.closeSlot(slot);
     }
   }
 
@@ -163,23 +189,13 @@ export class BrowserPool {
 
   private async launch(): Promise<BrowserSlot> {
     const startedAt = performance.now();
-    const egressArgs = this.options.egress === undefined ? [] : egressChromiumArgs(this.options.egress.url);
-    const browser = await chromium.launch({
-      executablePath: this.options.chromiumPath,
-      headless: true,
-      args: [...BASE_CHROMIUM_ARGS, ...egressArgs, ...(this.options.extraArgs ?? [])],
-      timeout: this.options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS,
-      // The app drains on SIGTERM/SIGINT and closes the pool itself; Playwright must not kill Chromium first.
-      handleSIGINT: false,
-      handleSIGTERM: false,
-    });
-    const pid = await browserPid(browser);
+    const { browser, pid } = await launchChromium(this.options, DEFAULT_LAUNCH_TIMEOUT_MS);
     if (this.closed) {
       await browser.close().catch(() => undefined);
       throw new BrowserPoolClosedError();
     }
     this.launches += 1;
-    const slot: BrowserSlot = { browser, pid, generation: this.launches, contextsStarted: 0, open: 0, retired: false, closing: null };
+    const slot: BrowserSlot = { browser, pid, generation: this.launches, pagesStarted: 0, contexts: new Set(), retired: false, closing: null };
     browser.on("disconnected", () => this.onDisconnected(slot));
     this.slots.add(slot);
     this.current = slot;
@@ -193,9 +209,10 @@ export class BrowserPool {
   private onDisconnected(slot: BrowserSlot): void {
     const expected = slot.closing !== null;
     this.forget(slot);
+    void this.shelf.retireSlot(slot);
     if (!expected) {
       this.options.logger.warn(
-        { pid: slot.pid, generation: slot.generation, openContexts: slot.open },
+        { pid: slot.pid, generation: slot.generation, openContexts: slot.contexts.size },
         "chromium disconnected unexpectedly; the next context relaunches it",
       );
     }
@@ -206,7 +223,9 @@ export class BrowserPool {
     if (slot.retired) return;
     slot.retired = true;
     if (this.current === slot) this.current = null;
-    this.options.logger.debug({ pid: slot.pid, generation: slot.generation, reason, contexts: slot.contextsStarted }, "chromium retired");
+    this.options.logger.debug({ pid: slot.pid, generation: slot.generation, reason, pages: slot.pagesStarted }, "chromium retired");
+    void this.shelf.retireSlot(slot);
+    if (slot.contexts.size === 0) void this.closeSlot(slot);
   }
 
   private forget(slot: BrowserSlot): void {
@@ -230,28 +249,20 @@ export class BrowserPool {
     return slot.closing;
   }
 
-  /** Bounded, because a wedged renderer must not hold a worker slot forever. */
   private async closeContext(slot: BrowserSlot, context: BrowserContext): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), CONTEXT_CLOSE_TIMEOUT_MS);
-    });
     try {
-      const outcome = await Promise.race([context.close().then(() => "closed" as const), timedOut]);
-      if (outcome === "timeout") {
+      if ((await closeContextWithin(context, CONTEXT_CLOSE_TIMEOUT_MS)) === "timeout") {
         this.options.logger.error({ pid: slot.pid, generation: slot.generation }, "context did not close in time; retiring its browser");
         this.retire(slot, "context close timeout");
       }
     } catch (err) {
       // A context on a crashed browser cannot close and needs not.
       if (slot.browser.isConnected()) this.options.logger.warn({ err: errorMessage(err) }, "closing a context failed");
-    } finally {
-      clearTimeout(timer);
     }
   }
 
   private waitForDrain(timeoutMs: number): Promise<boolean> {
-    if (this.openContexts === 0) return Promise.resolve(true);
+    if (this.activePages === 0) return Promise.resolve(true);
     return new Promise((resolve) => {
       const timer = setTimeout(() => resolve(false), timeoutMs);
       this.drainWaiters.push(() => {
@@ -268,18 +279,6 @@ export class BrowserPool {
   }
 }
 
-/** Playwright has no pid accessor for a launched browser; CDP's SystemInfo names the browser process. */
-async function browserPid(browser: Browser): Promise<number | null> {
-  try {
-    const session = await browser.newBrowserCDPSession();
-    const { processInfo } = await session.send("SystemInfo.getProcessInfo");
-    await session.detach();
-    return processInfo.find((info) => info.type === "browser")?.id ?? null;
-  } catch {
-    return null;
-  }
-}
-
-function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+function isPositiveInteger(value: number): boolean {
+  return Number.isInteger(value) && value >= 1;
 }

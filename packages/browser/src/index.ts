@@ -1,5 +1,6 @@
 export * from "./chromium-args.ts";
 export * from "./browser-pool.ts";
+export { contextShareKey, type ContextLeaseOptions } from "./context-lease.ts";
 export * from "./render-types.ts";
 export * from "./render-page.ts";
 export * from "./egress-proxy.ts";

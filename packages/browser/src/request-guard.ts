@@ -1,5 +1,6 @@
 import type { BrowserContext, CDPSession, Page, Request, Route, WebSocketRoute } from "playwright-core";
 import type { TargetGuard } from "./render-types.ts";
+import { isBlockedResource } from "./resource-blocking.ts";
 import { cacheVerdicts, isLocalScheme, type CachedGuard } from "./verdict-cache.ts";
 
 /** A request the guard stopped before Chromium connected. */
@@ -30,6 +31,7 @@ interface PageEntry {
 }
 
 interface ContextState {
+  context: BrowserContext;
   pages: Map<Page, PageEntry>;
   caches: WeakMap<TargetGuard, CachedGuard>;
 }
@@ -53,12 +55,19 @@ const states = new WeakMap<BrowserContext, Promise<ContextState>>();
  * Not covered here (browser-process or non-HTTP traffic): speculation-rules prefetch/prerender, WebRTC
  * STUN/TURN, and DNS rebinding between the guard's lookup and Chromium's; the egress proxy
  * (BrowserPoolOptions.egress) closes those. This layer stays for its precise refusal messages.
+ * Safe to call for every page of a shared context: routes go in once per context, and pages
+ * passing the same guard function share its verdict cache (a refused host stays refused).
  */
 export async function guardContext(context: BrowserContext, guard: TargetGuard): Promise<ContextGuard> {
   let statePromise = states.get(context);
   if (statePromise === undefined) {
-    statePromise = installRoutes(context);
-    states.set(context, statePromise);
+    const installing = installRoutes(context);
+    statePromise = installing;
+    states.set(context, installing);
+    // A failed install (context closing) must not be remembered as the context's guard.
+    installing.catch(() => {
+      if (states.get(context) === installing) states.delete(context);
+    });
   }
   const state = await statePromise;
   let check = state.caches.get(guard);
@@ -72,6 +81,8 @@ export async function guardContext(context: BrowserContext, guard: TargetGuard):
     guardPage: async (page) => {
       const entry: PageEntry = { check: pageCheck, refusals: [] };
       state.pages.set(page, entry);
+      // Every request of a popup is refused anyway; in a shared context it would otherwise outlive its page.
+      page.on("popup", (popup) => void popup.close({ runBeforeUnload: false }).catch(ignore));
       await interceptWithCdp(context, page, entry);
       return { refusals: entry.refusals, release: () => state.pages.delete(page) };
     },
@@ -79,7 +90,7 @@ export async function guardContext(context: BrowserContext, guard: TargetGuard):
 }
 
 async function installRoutes(context: BrowserContext): Promise<ContextState> {
-  const state: ContextState = { pages: new Map(), caches: new WeakMap() };
+  const state: ContextState = { context, pages: new Map(), caches: new WeakMap() };
   await context.route("**/*", (route, request) => onRoute(state, route, request));
   await context.routeWebSocket(() => true, (ws) => onWebSocket(state, ws));
   return state;
@@ -96,7 +107,9 @@ async function onRoute(state: ContextState, route: Route, request: Request): Pro
   const url = request.url();
   const verdict = isLocalScheme(url) ? ({ allowed: true } as const) : await entry.check(url);
   if (verdict.allowed) {
-    await route.continue().catch(ignore);
+    // Checked after the verdict, so blocking only ever adds refusals and a refused host is still recorded.
+    const blocked = isBlockedResource(state.context, request.resourceType());
+    await (blocked ? route.abort("blockedbyclient") : route.continue()).catch(ignore);
     return;
   }
   entry.refusals.push({

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContext } from "playwright-core";
 import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
 import { BrowserPoolClosedError, renderPage, type BrowserPool } from "../src/index.ts";
-import { loopbackGuard, memoryLogger, renderRequest, testPool, waitFor } from "./helpers.ts";
+import { isAlive, killBrowser, loopbackGuard, memoryLogger, renderRequest, testPool, waitFor } from "./helpers.ts";
 
 let site: FixtureSite;
 const guard = loopbackGuard();
@@ -12,23 +12,6 @@ function pool(...args: Parameters<typeof testPool>): BrowserPool {
   const created = testPool(...args);
   pools.push(created);
   return created;
-}
-
-/** Kills the pool's Chromium; refuses anything but a real pid, since kill(0) would hit the test's own process group. */
-function killBrowser(p: BrowserPool): number {
-  const pid = p.stats().browserPid;
-  if (pid === null || !Number.isInteger(pid) || pid <= 1 || pid === process.pid) throw new Error(`no browser pid to kill: ${pid}`);
-  process.kill(pid, "SIGKILL");
-  return pid;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 beforeAll(async () => {

@@ -138,3 +138,20 @@ export async function waitFor(condition: () => boolean, what: string, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Kills the pool's Chromium; refuses anything but a real pid, since kill(0) would hit the test's own process group. */
+export function killBrowser(pool: BrowserPool): number {
+  const pid = pool.stats().browserPid;
+  if (pid === null || !Number.isInteger(pid) || pid <= 1 || pid === process.pid) throw new Error(`no browser pid to kill: ${pid}`);
+  process.kill(pid, "SIGKILL");
+  return pid;
+}
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

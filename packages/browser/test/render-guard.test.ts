@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { BrowserContext } from "playwright-core";
 import { checkTargetUrl } from "@browserfleet/core";
 import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
 import { renderPage, type BrowserPool, type EgressProxy } from "../src/index.ts";
@@ -62,25 +63,29 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 1_000));
  * the egress proxy behind it (production), and the egress proxy alone (the render guard lets all through).
  */
 const MODES = [
-  { name: "render guard, no egress proxy", egress: false, guardRefusesB: true },
-  { name: "render guard and egress proxy", egress: true, guardRefusesB: true },
-  { name: "egress proxy alone", egress: true, guardRefusesB: false },
+  { name: "render guard, no egress proxy", egress: false, guardRefusesB: true, shared: false },
+  { name: "render guard and egress proxy", egress: true, guardRefusesB: true, shared: false },
+  { name: "egress proxy alone", egress: true, guardRefusesB: false, shared: false },
+  // Every page of the suite in one context, as one job's pages share one: a refused host must stay refused for each of them.
+  { name: "render guard, no egress proxy, one shared context", egress: false, guardRefusesB: true, shared: true },
 ] as const;
 
 describe.each(MODES)("renderPage SSRF guard: $name", (mode) => {
-  let pool: BrowserPool;
+  let realPool: BrowserPool;
+  let pool: Pick<BrowserPool, "withContext">;
   let proxy: EgressProxy | undefined;
   let refuseB: ReturnType<typeof loopbackGuard>;
 
   beforeAll(async () => {
     refuseB = mode.guardRefusesB ? loopbackGuard([serverB.port]) : loopbackGuard();
     proxy = mode.egress ? await testEgress([serverB.port]) : undefined;
-    pool = testPool(proxy === undefined ? {} : { egress: proxy });
-    await pool.start();
+    realPool = testPool({ ...(proxy === undefined ? {} : { egress: proxy }), maxPagesPerContext: 1000, contextIdleMs: 600_000 });
+    await realPool.start();
+    pool = mode.shared ? { withContext: <T>(fn: (ctx: BrowserContext) => Promise<T>) => realPool.withContext(fn, { shareKey: "one-job" }) } : realPool;
   });
 
   afterAll(async () => {
-    await pool?.close();
+    await realPool?.close();
     await proxy?.close();
   });
 
@@ -185,5 +190,10 @@ describe.each(MODES)("renderPage SSRF guard: $name", (mode) => {
     expectBUntouched();
     // The prefetch was made and the proxy refused it, rather than Chromium skipping it behind a proxy.
     if (proxy !== undefined) expect(proxy.stats().refused).toBeGreaterThan(refusedBefore);
+  });
+
+  (mode.shared ? it : it.skip)("rendered every page above in the one shared context", () => {
+    expect(realPool.stats()).toMatchObject({ contextsCreated: 1, openContexts: 1, activePages: 0 });
+    expect(realPool.stats().pagesRendered).toBeGreaterThanOrEqual(9);
   });
 });

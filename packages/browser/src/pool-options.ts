@@ -1,0 +1,48 @@
+import type { EgressLink } from "./egress-proxy.ts";
+
+/** The pino subset the pool logs through. */
+export interface PoolLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  debug(obj: object, msg?: string): void;
+}
+
+export interface BrowserPoolOptions {
+  chromiumPath: string;
+  extraArgs?: string[];
+  /** Pages (withContext calls) one browser serves before it is replaced (a long-lived Chromium grows and leaks). */
+  recycleAfterPages: number;
+  /** Calls one shared context serves before a fresh one replaces it (bounds what a job's pages accumulate); default 50. */
+  maxPagesPerContext?: number;
+  /** How long a shared context with no call in it is kept for its key; default 5000 ms. */
+  contextIdleMs?: number;
+  launchTimeoutMs?: number;
+  /** How long close() waits for in-flight calls before closing the browser under them. */
+  closeTimeoutMs?: number;
+  logger: PoolLogger;
+  /** Sends all of Chromium's traffic through this egress proxy (startEgressProxy); the caller closes it after the pool. */
+  egress?: EgressLink;
+}
+
+export interface BrowserPoolStats {
+  /** withContext calls that have finished (one page each in the fleet's use). */
+  pagesRendered: number;
+  /** Contexts opened, private and shared; pagesRendered / contextsCreated is the reuse factor. */
+  contextsCreated: number;
+  /** Browsers launched to replace another one (recycling or a crash). */
+  restarts: number;
+  /** Contexts open now, idle shared ones included. */
+  openContexts: number;
+  /** withContext calls running now. */
+  activePages: number;
+  /** The current Chromium's main process, for operators and crash tests. */
+  browserPid: number | null;
+}
+
+export class BrowserPoolClosedError extends Error {
+  constructor() {
+    super("the browser pool is closed");
+    this.name = "BrowserPoolClosedError";
+  }
+}

@@ -1,0 +1,47 @@
+import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { BASE_CHROMIUM_ARGS, egressChromiumArgs } from "./chromium-args.ts";
+import type { BrowserPoolOptions } from "./pool-options.ts";
+
+/** Launches the fleet's Chromium with the machine's flags, the egress proxy's and the caller's extra ones. */
+export async function launchChromium(options: BrowserPoolOptions, defaultTimeoutMs: number): Promise<{ browser: Browser; pid: number | null }> {
+  const egressArgs = options.egress === undefined ? [] : egressChromiumArgs(options.egress.url);
+  const browser = await chromium.launch({
+    executablePath: options.chromiumPath,
+    headless: true,
+    args: [...BASE_CHROMIUM_ARGS, ...egressArgs, ...(options.extraArgs ?? [])],
+    timeout: options.launchTimeoutMs ?? defaultTimeoutMs,
+    // The app drains on SIGTERM/SIGINT and closes the pool itself; Playwright must not kill Chromium first.
+    handleSIGINT: false,
+    handleSIGTERM: false,
+  });
+  return { browser, pid: await browserPid(browser) };
+}
+
+/** Playwright has no pid accessor for a launched browser; CDP's SystemInfo names the browser process. */
+async function browserPid(browser: Browser): Promise<number | null> {
+  try {
+    const session = await browser.newBrowserCDPSession();
+    const { processInfo } = await session.send("SystemInfo.getProcessInfo");
+    await session.detach();
+    return processInfo.find((info) => info.type === "browser")?.id ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/** Closes a context within `timeoutMs`; a wedged renderer must not hold a worker slot forever. */
+export async function closeContextWithin(context: BrowserContext, timeoutMs: number): Promise<"closed" | "timeout"> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  try {
+    return await Promise.race([context.close().then(() => "closed" as const), timedOut]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
