@@ -24,20 +24,21 @@ it("keeps a workspace to max_concurrency 4 across two workers, then to 8 once ra
   const client = apiClient(ctx.stack.apiUrl, apiKey);
 
   ctx.site.resetCounters();
-  const first = await runBatch(apiKey, slowUrls(100, 400, "four"));
-  const done4 = await waitForJob(client, first);
+  // Pages long enough that the next one always starts before the last one ends, however busy the machine.
+  const first = await runBatch(apiKey, slowUrls(100, 2000, "four"));
+  const done4 = await waitForJob(client, first, { timeoutMs: 900_000 });
   expect(done4).toMatchObject({ status: "completed", progress_done: 100, progress_failed: 0 });
   console.log(`max_concurrency 4: most /slow requests in flight at once = ${ctx.site.maxInFlightOf("/slow")}`);
   expect(ctx.site.maxInFlightOf("/slow")).toBe(4);
 
   await setWorkspaceMaxConcurrency(ctx.stack.prisma, workspaceId, 8);
   ctx.site.resetCounters();
-  const second = await runBatch(apiKey, slowUrls(100, 400, "eight"));
-  const done8 = await waitForJob(client, second);
+  const second = await runBatch(apiKey, slowUrls(100, 2000, "eight"));
+  const done8 = await waitForJob(client, second, { timeoutMs: 900_000 });
   expect(done8).toMatchObject({ status: "completed", progress_done: 100 });
   console.log(`max_concurrency 8: most /slow requests in flight at once = ${ctx.site.maxInFlightOf("/slow")}`);
   expect(ctx.site.maxInFlightOf("/slow")).toBe(8);
-}, 600_000);
+}, 1_200_000);
 
 it("does not make a small workspace wait behind a big one", async () => {
   const a = await ctx.stack.newWorkspace("big");
@@ -53,9 +54,9 @@ it("does not make a small workspace wait behind a big one", async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
   const jobB = await runBatch(b.apiKey, slowUrls(10, 300, "b"));
-  const doneB = await waitForJob(clientB, jobB);
+  const doneB = await waitForJob(clientB, jobB, { timeoutMs: 900_000 });
   const aWhenBDone = (await clientA.get<{ progress_done: number; status: string }>(`/v1/jobs/${jobA}/status`)).body;
-  const doneA = await waitForJob(clientA, jobA);
+  const doneA = await waitForJob(clientA, jobA, { timeoutMs: 900_000 });
 
   const seconds = (e: Record<string, unknown>): number => (Date.parse(e.completed_at as string) - Date.parse(e.created_at as string)) / 1000;
   console.log(`fairness: B (10 pages) took ${seconds(doneB).toFixed(1)} s; A (300 pages) took ${seconds(doneA).toFixed(1)} s; A had ${aWhenBDone.progress_done}/300 done when B finished`);
@@ -67,4 +68,4 @@ it("does not make a small workspace wait behind a big one", async () => {
   expect(Date.parse(doneB.completed_at as string)).toBeLessThan(Date.parse(doneA.completed_at as string));
   const resultsB = await allResults(clientB, jobB);
   expect(resultsB.map((r) => r.url)).toEqual(slowUrls(10, 300, "b"));
-}, 600_000);
+}, 1_200_000);
