@@ -7,3 +7,4 @@ export * from "./egress-proxy.ts";
 export type { EgressPolicy } from "./egress-target.ts";
 export type { TunnelFailure } from "./egress-answers.ts";
 
+export * from "./egress-fetch.ts";
