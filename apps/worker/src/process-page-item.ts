@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
 import { checkTargetUrl, type TargetPolicy } from "@browserfleet/core";
 import { completeItem, startItem, type CompleteItemInput, type Db, type PageOutcome, type StartedItem } from "@browserfleet/db";
-import { renderPage, type BrowserPool } from "@browserfleet/browser";
+import { contextShareKey, renderPage, type BrowserPool } from "@browserfleet/browser";
 import type { AdmissionController, PageJobData } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
 import { planCrawlPage, type CrawlPlan } from "./crawl/plan-crawl-page.ts";
@@ -101,6 +101,9 @@ async function render(deps: PageItemDeps, item: StartedItem, params: PageJobPara
   deps.metrics.pagesInFlight.inc();
   try {
     const formats = needLinks && !params.task.formats.includes("links") ? [...params.task.formats, "links" as const] : params.task.formats;
+    // Pages of one batch or crawl share a browser context (creating one is ~40% of a page);
+    // pages of different jobs, and so of different workspaces, never do.
+    const shareKey = item.kind === "batch" || item.kind === "crawl" ? contextShareKey(item.workspaceId, item.jobId) : undefined;
     // A render result is already an outcome: the same facts, an error code among the item codes.
     return await deps.pool.withContext((context) =>
       renderPage(
@@ -108,6 +111,7 @@ async function render(deps: PageItemDeps, item: StartedItem, params: PageJobPara
         { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, signal },
         (url) => checkTargetUrl(url, deps.targetPolicy),
       ),
+      shareKey === undefined ? {} : { shareKey },
     );
   } finally {
     deps.metrics.pagesInFlight.dec();
