@@ -9,6 +9,8 @@ import { useStackWithSite } from "../support/use-stack-with-site.ts";
 const ctx = useStackWithSite({ workers: 2, env: { WORKER_CONCURRENCY: "8" } });
 
 const slowUrls = (n: number, ms: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${ctx.site.origin}/slow?ms=${ms}&${tag}=${i}`);
+/** Pages the fixture holds until `limit` of them are in flight together (or 15 s pass). */
+const gatedUrls = (n: number, limit: number, tag: string): string[] => Array.from({ length: n }, (_, i) => `${ctx.site.origin}/gate?n=${limit}&ms=15000&${tag}=${i}`);
 
 async function runBatch(apiKey: string, urls: string[]): Promise<string> {
   const client = apiClient(ctx.stack.apiUrl, apiKey);
@@ -24,20 +26,20 @@ it("keeps a workspace to max_concurrency 4 across two workers, then to 8 once ra
   const client = apiClient(ctx.stack.apiUrl, apiKey);
 
   ctx.site.resetCounters();
-  // Pages long enough that the next one always starts before the last one ends, however busy the machine.
-  const first = await runBatch(apiKey, slowUrls(100, 2000, "four"));
+  // Gated pages: were a 5th page ever admitted it would be seen in flight next to 4 held ones.
+  const first = await runBatch(apiKey, gatedUrls(100, 4, "four"));
   const done4 = await waitForJob(client, first, { timeoutMs: 900_000 });
   expect(done4).toMatchObject({ status: "completed", progress_done: 100, progress_failed: 0 });
-  console.log(`max_concurrency 4: most /slow requests in flight at once = ${ctx.site.maxInFlightOf("/slow")}`);
-  expect(ctx.site.maxInFlightOf("/slow")).toBe(4);
+  console.log(`max_concurrency 4: most pages in flight at once = ${ctx.site.maxInFlightOf("/gate")}`);
+  expect(ctx.site.maxInFlightOf("/gate")).toBe(4);
 
   await setWorkspaceMaxConcurrency(ctx.stack.prisma, workspaceId, 8);
   ctx.site.resetCounters();
-  const second = await runBatch(apiKey, slowUrls(100, 2000, "eight"));
+  const second = await runBatch(apiKey, gatedUrls(100, 8, "eight"));
   const done8 = await waitForJob(client, second, { timeoutMs: 900_000 });
   expect(done8).toMatchObject({ status: "completed", progress_done: 100 });
-  console.log(`max_concurrency 8: most /slow requests in flight at once = ${ctx.site.maxInFlightOf("/slow")}`);
-  expect(ctx.site.maxInFlightOf("/slow")).toBe(8);
+  console.log(`max_concurrency 8: most pages in flight at once = ${ctx.site.maxInFlightOf("/gate")}`);
+  expect(ctx.site.maxInFlightOf("/gate")).toBe(8);
 }, 1_200_000);
 
 it("does not make a small workspace wait behind a big one", async () => {

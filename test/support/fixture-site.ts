@@ -40,6 +40,7 @@ export async function startFixtureSite(): Promise<FixtureSite> {
   let maxInFlight = 0;
   const pathInFlight = new Map<string, number>();
   const pathMaxInFlight = new Map<string, number>();
+  const gateWaiters = new Set<() => void>();
   const sockets = new Set<Socket>();
 
   const handle = (req: IncomingMessage, res: ServerResponse): void => {
@@ -74,6 +75,31 @@ export async function startFixtureSite(): Promise<FixtureSite> {
       const ms = Math.min(Number(url.searchParams.get("ms") ?? "1000"), 120_000);
       const timer = setTimeout(() => html(200, `<!doctype html><title>Slow ${ms}</title><p>waited ${ms} ms</p>`), ms);
       res.on("close", () => clearTimeout(timer));
+      return;
+    }
+    if (path === "/gate") {
+      // Holds each request until `n` are in flight at once (then answers them) or `ms` pass:
+      // a client allowed n concurrent pages reaches n however slow the machine is.
+      const n = Number(url.searchParams.get("n") ?? "4");
+      const ms = Math.min(Number(url.searchParams.get("ms") ?? "10000"), 120_000);
+      const answer = (): void => {
+        gateWaiters.delete(answer);
+        clearTimeout(timer);
+        if (!res.writableEnded && !res.destroyed) html(200, `<!doctype html><title>Gate ${n}</title><p>gate of ${n}</p>`);
+      };
+      const timer = setTimeout(answer, ms);
+      res.on("close", () => {
+        gateWaiters.delete(answer);
+        clearTimeout(timer);
+      });
+      gateWaiters.add(answer);
+      // Answered 300 ms after the gate fills, so a page admitted beyond n would be seen next to them.
+      if ((pathInFlight.get(path) ?? 0) >= n) {
+        const full = [...gateWaiters];
+        setTimeout(() => {
+          for (const open of full) open();
+        }, 300);
+      }
       return;
     }
     if (path === "/redirect") {

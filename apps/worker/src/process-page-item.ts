@@ -26,7 +26,7 @@ export interface PageItemDeps {
   logger: Logger;
 }
 
-export type PageRunOutcome = "stale" | "skipped" | "lease-lost" | "done";
+export type PageRunOutcome = "stale" | "lease-lost" | "requeued" | "done";
 
 /**
  * One admitted page: check the lease is still this run's, claim the item in Postgres (a
@@ -50,8 +50,14 @@ export async function processPageItem(deps: PageItemDeps, data: PageJobData, sig
     if (!item) {
       log.debug("item already finished or its job ended; skipping");
     } else {
-      const written = await runItem(deps, item, controller.signal, log, lease.lost);
+      const stopped = () => (lease.lost() ? "lease-lost" : signal?.aborted === true ? "shutdown" : null);
+      const written = await runItem(deps, item, controller.signal, log, stopped);
       if (written === "lease-lost") return "lease-lost";
+      if (written === "shutdown") {
+        // Stopped by this worker's shutdown, not by the page: it runs again elsewhere, first in line.
+        await deps.admission.release(data.itemId, data.ticket, { requeue: true });
+        return "requeued";
+      }
     }
   } finally {
     lease.stop();
@@ -62,7 +68,13 @@ export async function processPageItem(deps: PageItemDeps, data: PageJobData, sig
   return "done";
 }
 
-async function runItem(deps: PageItemDeps, item: StartedItem, signal: AbortSignal, log: Logger, leaseLost: () => boolean): Promise<"written" | "lease-lost"> {
+async function runItem(
+  deps: PageItemDeps,
+  item: StartedItem,
+  signal: AbortSignal,
+  log: Logger,
+  stopped: () => "lease-lost" | "shutdown" | null,
+): Promise<"written" | "lease-lost" | "shutdown"> {
   const params = item.params as unknown as PageJobParams;
   const crawl: CrawlPlan | null = params.crawl ? await planCrawlPage(item, params.crawl, deps.egressUrl, log) : null;
   let outcome: PageOutcome;
@@ -73,8 +85,10 @@ async function runItem(deps: PageItemDeps, item: StartedItem, signal: AbortSigna
   } else {
     outcome = await render(deps, item, params, crawl !== null, signal);
   }
-  // Another run owns the item now (the lease expired while Redis was away): write nothing.
-  if (leaseLost()) return "lease-lost";
+  // Another run owns the item now (the lease expired while Redis was away), or the worker is
+  // going away mid-page: write nothing, the page's outcome is not the page's fault.
+  const stop = stopped();
+  if (stop !== null) return stop;
   const input: CompleteItemInput = { itemId: item.id, outcome, price: params.price };
   if (crawl) {
     input.discovered = { urls: crawl.discover(outcome), limit: crawl.rules.limit };
