@@ -30,6 +30,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on("error", () => undefined); // refused while the server starts; connect() reports it
       try {
         await probe.connect();
         await probe.ping();
