@@ -14,10 +14,16 @@ const gatedUrls = (n: number, limit: number, tag: string): string[] => Array.fro
 
 async function runBatch(apiKey: string, urls: string[]): Promise<string> {
   const client = apiClient(ctx.stack.apiUrl, apiKey);
-  const res = await client.post("/v1/quick/batch", { urls, formats: ["text"] });
+  // The longest page timeout: a gated page may wait for its peers on a busy machine.
+  const res = await client.post("/v1/quick/batch", { urls, formats: ["text"], timeout_ms: 60_000 });
   expect(res.status, JSON.stringify(res.body)).toBe(202);
   expect(res.body).toMatchObject({ kind: "batch", status: "queued", progress_total: urls.length });
   return res.body.job_id as string;
+}
+
+async function failures(client: ReturnType<typeof apiClient>, jobId: string): Promise<string> {
+  const failed = (await allResults(client, jobId)).filter((r) => r.status !== "completed");
+  return failed.map((r) => `${r.url}: ${r.error_code} ${String(r.error_message)}`).join("\n");
 }
 
 it("keeps a workspace to max_concurrency 4 across two workers, then to 8 once raised", async () => {
@@ -29,7 +35,7 @@ it("keeps a workspace to max_concurrency 4 across two workers, then to 8 once ra
   // Gated pages: were a 5th page ever admitted it would be seen in flight next to 4 held ones.
   const first = await runBatch(apiKey, gatedUrls(100, 4, "four"));
   const done4 = await waitForJob(client, first, { timeoutMs: 900_000 });
-  expect(done4).toMatchObject({ status: "completed", progress_done: 100, progress_failed: 0 });
+  expect(done4, await failures(client, first)).toMatchObject({ status: "completed", progress_done: 100, progress_failed: 0 });
   console.log(`max_concurrency 4: most pages in flight at once = ${ctx.site.maxInFlightOf("/gate")}`);
   expect(ctx.site.maxInFlightOf("/gate")).toBe(4);
 
@@ -37,7 +43,7 @@ it("keeps a workspace to max_concurrency 4 across two workers, then to 8 once ra
   ctx.site.resetCounters();
   const second = await runBatch(apiKey, gatedUrls(100, 8, "eight"));
   const done8 = await waitForJob(client, second, { timeoutMs: 900_000 });
-  expect(done8).toMatchObject({ status: "completed", progress_done: 100 });
+  expect(done8, await failures(client, second)).toMatchObject({ status: "completed", progress_done: 100, progress_failed: 0 });
   console.log(`max_concurrency 8: most pages in flight at once = ${ctx.site.maxInFlightOf("/gate")}`);
   expect(ctx.site.maxInFlightOf("/gate")).toBe(8);
 }, 1_200_000);
