@@ -1,7 +1,7 @@
 import { Worker } from "bullmq";
 import { BrowserPool, startEgressProxy } from "@browserfleet/browser";
 import { loadConfig } from "@browserfleet/config";
-import { hostLookupFor } from "@browserfleet/core";
+import { checkTargetUrl, hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
 import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobCancelledChannel, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
@@ -44,7 +44,7 @@ const deps = {
   admission,
   controls,
   egressUrl: egress.url,
-  targetPolicy,
+  targetGuard: (url: string) => checkTargetUrl(url, targetPolicy),
   publisher: redis,
   finishedChannel: jobFinishedChannel(config.QUEUE_PREFIX),
   maxAttempts: config.JOB_MAX_ATTEMPTS,

@@ -1,7 +1,6 @@
 import type { Logger } from "pino";
-import { checkTargetUrl, type TargetPolicy } from "@browserfleet/core";
 import { completeItem, startItem, type CompleteItemInput, type Db, type PageOutcome, type StartedItem } from "@browserfleet/db";
-import { contextShareKey, renderPage, type BrowserPool } from "@browserfleet/browser";
+import { contextShareKey, renderPage, type BrowserPool, type TargetGuard } from "@browserfleet/browser";
 import type { AdmissionController, PageJobData } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
 import { planCrawlPage, type CrawlPlan } from "./crawl/plan-crawl-page.ts";
@@ -15,7 +14,8 @@ export interface PageItemDeps {
   pool: BrowserPool;
   admission: AdmissionController;
   controls: RunControls;
-  targetPolicy: TargetPolicy;
+  /** One SSRF check for every request of every page (a shared context keeps one guard and its verdict cache). */
+  targetGuard: TargetGuard;
   /** The egress proxy's URL, for the crawl's robots.txt and sitemap reads. */
   egressUrl: string;
   publisher: Redis;
@@ -123,7 +123,7 @@ async function render(deps: PageItemDeps, item: StartedItem, params: PageJobPara
       renderPage(
         context,
         { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, signal },
-        (url) => checkTargetUrl(url, deps.targetPolicy),
+        deps.targetGuard,
       ),
       shareKey === undefined ? {} : { shareKey },
     );
