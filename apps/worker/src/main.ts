@@ -5,6 +5,7 @@ import { checkTargetUrl, hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
 import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobCancelledChannel, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
+import { ContextLanes } from "./context-lanes.ts";
 import { joinFleet } from "./fleet-membership.ts";
 import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
@@ -45,6 +46,7 @@ const deps = {
   controls,
   egressUrl: egress.url,
   targetGuard: (url: string) => checkTargetUrl(url, targetPolicy),
+  lanes: new ContextLanes(),
   publisher: redis,
   finishedChannel: jobFinishedChannel(config.QUEUE_PREFIX),
   maxAttempts: config.JOB_MAX_ATTEMPTS,

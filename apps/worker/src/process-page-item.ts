@@ -3,6 +3,7 @@ import { completeItem, startItem, type CompleteItemInput, type Db, type PageOutc
 import { contextShareKey, renderPage, type BrowserPool, type TargetGuard } from "@browserfleet/browser";
 import type { AdmissionController, PageJobData } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
+import type { ContextLanes } from "./context-lanes.ts";
 import { planCrawlPage, type CrawlPlan } from "./crawl/plan-crawl-page.ts";
 import { keepLease } from "./lease-keeper.ts";
 import type { RunControls } from "./run-controls.ts";
@@ -16,6 +17,7 @@ export interface PageItemDeps {
   controls: RunControls;
   /** One SSRF check for every request of every page (a shared context keeps one guard and its verdict cache). */
   targetGuard: TargetGuard;
+  lanes: ContextLanes;
   /** The egress proxy's URL, for the crawl's robots.txt and sitemap reads. */
   egressUrl: string;
   publisher: Redis;
@@ -113,11 +115,13 @@ async function runItem(
 async function render(deps: PageItemDeps, item: StartedItem, params: PageJobParams, needLinks: boolean, signal: AbortSignal): Promise<PageOutcome> {
   const end = deps.metrics.pageDuration.startTimer();
   deps.metrics.pagesInFlight.inc();
+  // Pages of one batch or crawl share browser contexts (creating one is ~40% of a page), a few
+  // pages per context; pages of different jobs, and so of different workspaces, never do.
+  const jobKey = item.kind === "batch" || item.kind === "crawl" ? contextShareKey(item.workspaceId, item.jobId) : undefined;
+  const lane = jobKey === undefined ? 0 : deps.lanes.acquire(jobKey);
+  const shareKey = jobKey === undefined ? undefined : `${jobKey}#${lane}`;
   try {
     const formats = needLinks && !params.task.formats.includes("links") ? [...params.task.formats, "links" as const] : params.task.formats;
-    // Pages of one batch or crawl share a browser context (creating one is ~40% of a page);
-    // pages of different jobs, and so of different workspaces, never do.
-    const shareKey = item.kind === "batch" || item.kind === "crawl" ? contextShareKey(item.workspaceId, item.jobId) : undefined;
     // A render result is already an outcome: the same facts, an error code among the item codes.
     return await deps.pool.withContext((context) =>
       renderPage(
@@ -128,6 +132,7 @@ async function render(deps: PageItemDeps, item: StartedItem, params: PageJobPara
       shareKey === undefined ? {} : { shareKey },
     );
   } finally {
+    if (jobKey !== undefined) deps.lanes.release(jobKey, lane);
     deps.metrics.pagesInFlight.dec();
     end();
   }

@@ -63,14 +63,19 @@ export type QuickExtractBody = z.infer<typeof quickExtractBody>;
 
 export const MAX_BATCH_URLS = 1000;
 
-export const quickBatchBody = z.object({
-  urls: z.array(targetUrl).min(1, "urls must list at least one URL").max(MAX_BATCH_URLS, `at most ${MAX_BATCH_URLS} urls per batch`),
+/** What every page of a batch or crawl is rendered with. */
+const multiPageOptions = {
   formats,
   max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
   timeout_ms: pageOptions.timeout_ms,
   wait_until: pageOptions.wait_until,
-  /** Batches are always async; `async: false` is accepted and ignored rather than refused. */
+  /** Batches and crawls are always async; `async: false` is accepted and ignored rather than refused. */
   async: z.boolean().optional(),
+};
+
+export const quickBatchBody = z.object({
+  urls: z.array(targetUrl).min(1, "urls must list at least one URL").max(MAX_BATCH_URLS, `at most ${MAX_BATCH_URLS} urls per batch`),
+  ...multiPageOptions,
 });
 export type QuickBatchBody = z.infer<typeof quickBatchBody>;
 
@@ -101,11 +106,7 @@ export const quickCrawlBody = z.object({
   ignore_query_parameters: z.boolean().default(true),
   respect_robots_txt: z.boolean().default(true),
   use_sitemap: z.boolean().default(true),
-  formats,
-  max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
-  timeout_ms: pageOptions.timeout_ms,
-  wait_until: pageOptions.wait_until,
-  async: z.boolean().optional(),
+  ...multiPageOptions,
 });
 export type QuickCrawlBody = z.infer<typeof quickCrawlBody>;
 
