@@ -55,6 +55,7 @@ describe("createWorkspace", () => {
       id: apiKey.id,
       workspaceId: workspace.id,
       revokedAt: null,
+      maxConcurrency: 4,
     });
     expect(await findApiKeyByHash(prisma, hashApiKey("agt_live_00000000000000000000000000000000"))).toBeNull();
   });
