@@ -40,6 +40,9 @@ export async function forwardRequest(req: IncomingMessage, res: ServerResponse, 
     setHost: false,
     timeout: ctx.idleTimeoutMs,
   });
+  // A reused keep-alive socket keeps the short timeout Node took from the target's Keep-Alive
+  // hint (5 s for a Node server); without this, any answer slower than that failed mid-wait.
+  upstream.on("socket", (socket) => socket.setTimeout(ctx.idleTimeoutMs));
   upstream.on("timeout", () => upstream.destroy(new Error("the target did not answer in time")));
   upstream.on("response", (answer: IncomingMessage) => {
     res.writeHead(answer.statusCode ?? 502, answer.statusMessage, forwardableRaw(answer.rawHeaders, answer.headers));

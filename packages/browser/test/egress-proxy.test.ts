@@ -244,3 +244,25 @@ describe("egress proxy: DNS rebinding", () => {
     expect(target.connections).toBe(0);
   });
 });
+
+describe("slow answers on reused upstream connections", () => {
+  it("waits for a slow answer on a kept-alive connection whose server advertised a short keep-alive", async () => {
+    const { createServer } = await import("node:http");
+    // Node's own server: `Keep-Alive: timeout=5`, a hint Node's client agent applies to the socket.
+    const slow = createServer((req, res) => {
+      const ms = req.url === "/slow" ? 6_500 : 0;
+      setTimeout(() => res.end(`answered after ${ms} ms`), ms);
+    });
+    await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+    const port = (slow.address() as { port: number }).port;
+    try {
+      const proxy = await proxyWith();
+      expect((await viaProxy(proxy, `http://127.0.0.1:${port}/fast`)).status).toBe(200);
+      const answer = await viaProxy(proxy, `http://127.0.0.1:${port}/slow`);
+      expect(answer).toMatchObject({ status: 200, body: "answered after 6500 ms" });
+    } finally {
+      slow.closeAllConnections();
+      await new Promise<void>((resolve) => slow.close(() => resolve()));
+    }
+  }, 30_000);
+});
