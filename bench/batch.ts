@@ -63,27 +63,55 @@ interface Row {
 const rows: Row[] = [];
 const queueRows: (QueueRunResult & { processes: number })[] = [];
 const progress = (msg: string): void => void process.stderr.write(`bench/batch: ${msg}\n`);
+const cell = (text: string, width: number): string => text.padStart(width);
+const ms = (samples: number[] | undefined, p: number): string => (samples === undefined || samples.length === 0 ? "" : fmt(percentile(samples, p)));
+const crawleeAt = new Map<number, number>();
+const header = `${"path".padEnd(34)} ${cell("conc", 4)} ${cell("pages/s", 8)} ${cell("p50 ms", 7)} ${cell("p95 ms", 7)} ${cell("wait p50", 9)} ${cell("wait p95", 9)} ${cell("vs Crawlee", 10)}`;
+const formatRow = (r: Row): string => {
+  const crawlee = crawleeAt.get(r.concurrency);
+  const ratio = crawlee === undefined || r.isCrawlee === true ? "" : `${fmt(r.pagesPerSecond / crawlee, 2)}x`;
+  return `${r.path.padEnd(34)} ${cell(String(r.concurrency), 4)} ${cell(fmt(r.pagesPerSecond, 2), 8)} ${cell(ms(r.latenciesMs, 50), 7)} ${cell(ms(r.latenciesMs, 95), 7)} ${cell(ms(r.queueWaitsMs, 50), 9)} ${cell(ms(r.queueWaitsMs, 95), 9)} ${cell(ratio, 10)}${r.note ? `  ${r.note}` : ""}`;
+};
+/** Runs one measurement; a failure becomes a row saying so, and every row is shown as soon as it exists, so a long run is never lost. */
+const measure = async (path: string, concurrency: number, run: () => Promise<Omit<Row, "path" | "concurrency">>): Promise<void> => {
+  progress(`${path} at ${concurrency}…`);
+  let row: Row;
+  try {
+    row = { path, concurrency, ...(await run()) };
+  } catch (err) {
+    row = { path, concurrency, pagesPerSecond: Number.NaN, latenciesMs: [], note: `run failed: ${(err as Error).message.split("\n")[0]}` };
+  }
+  if (row.isCrawlee === true && Number.isFinite(row.pagesPerSecond)) crawleeAt.set(concurrency, row.pagesPerSecond);
+  rows.push(row);
+  progress(formatRow(row));
+};
+
 const site = await startFixtureSite();
 const urls = Array.from({ length: pages }, (_, i) => `${site.origin}/page/${i}`);
 // Warm-ups use other pages than the measured ones, so no path measures its own cache.
 const warmUrls = Array.from({ length: 16 }, (_, i) => `${site.origin}/page/${900 + i}`);
 const loadAtStart = loadavg()[0]!;
+progress(header);
 
 try {
   if (modes.includes("baselines")) {
     const base = { chromiumPath, extraArgs: TEST_CHROMIUM_ARGS };
     progress("warming up the baselines…");
-    await runRawPlaywright({ ...base, urls: warmUrls, concurrency: 4 });
     await runCrawlee({ ...base, urls: warmUrls, concurrency: 4 });
+    await runRawPlaywright({ ...base, urls: warmUrls, concurrency: 4 });
+    // Crawlee first: its rows are what every later row is compared with.
     for (const concurrency of levels) {
-      progress(`raw Playwright at ${concurrency}…`);
-      const raw = await runRawPlaywright({ ...base, urls, concurrency });
-      rows.push({ path: "raw Playwright (new context/page)", concurrency, pagesPerSecond: raw.pagesPerSecond, latenciesMs: raw.latenciesMs });
+      await measure("Crawlee (shared context)", concurrency, async () => {
+        const crawlee = await runCrawlee({ ...base, urls, concurrency });
+        const note = crawlee.failed > 0 ? `${crawlee.failed} pages failed, e.g. ${crawlee.firstFailure}` : "";
+        return { pagesPerSecond: crawlee.pagesPerSecond, latenciesMs: crawlee.latenciesMs, isCrawlee: true, note };
+      });
     }
     for (const concurrency of levels) {
-      progress(`Crawlee at ${concurrency}…`);
-      const crawlee = await runCrawlee({ ...base, urls, concurrency });
-      rows.push({ path: "Crawlee (shared context)", concurrency, pagesPerSecond: crawlee.pagesPerSecond, latenciesMs: crawlee.latenciesMs, isCrawlee: true });
+      await measure("raw Playwright (new context/page)", concurrency, async () => {
+        const raw = await runRawPlaywright({ ...base, urls, concurrency });
+        return { pagesPerSecond: raw.pagesPerSecond, latenciesMs: raw.latenciesMs };
+      });
     }
   }
 
@@ -98,15 +126,10 @@ try {
     try {
       await stack.runBatch(warmUrls, Math.max(...levels));
       for (const concurrency of levels) {
-        progress(`browserfleet batch at max_concurrency ${concurrency}…`);
-        const run = await stack.runBatch(urls, concurrency);
-        rows.push({
-          path: "browserfleet batch (API→worker)",
-          concurrency,
-          pagesPerSecond: run.pagesPerSecond,
-          latenciesMs: run.latenciesMs,
-          queueWaitsMs: run.queueWaitsMs,
-          note: run.status !== "completed" || run.failed > 0 ? `job ${run.status}, ${run.failed} pages failed ${JSON.stringify(run.failures)}` : "",
+        await measure("browserfleet batch (API→worker)", concurrency, async () => {
+          const run = await stack.runBatch(urls, concurrency);
+          const note = run.status !== "completed" || run.failed > 0 ? `job ${run.status}, ${run.failed} pages failed ${JSON.stringify(run.failures)}` : "";
+          return { pagesPerSecond: run.pagesPerSecond, latenciesMs: run.latenciesMs, queueWaitsMs: run.queueWaitsMs, note };
         });
       }
     } finally {
@@ -127,21 +150,12 @@ try {
   await site.close();
 }
 
-const crawleeAt = new Map(rows.filter((r) => r.isCrawlee === true).map((r) => [r.concurrency, r.pagesPerSecond]));
-const cell = (text: string, width: number): string => text.padStart(width);
-const ms = (samples: number[] | undefined, p: number): string => (samples === undefined || samples.length === 0 ? "" : fmt(percentile(samples, p)));
 if (rows.length > 0) {
-  console.log(`\nbench/batch: ${pages} fixture pages (~20 KB, 30 links each), formats html+links, 1-min load average at start ${fmt(loadAtStart, 1)}`);
-  console.log("pages/s: raw Playwright from its first page (browser already up); Crawlee including its browser launch; browserfleet from submit to the job's completed_at");
+  console.log(`\nbench/batch: ${pages} fixture pages (~20 KB, 30 links each), formats html+links, 1-min load average at start ${fmt(loadAtStart, 1)}, at end ${fmt(loadavg()[0]!, 1)}`);
+  console.log("pages/s: Crawlee including its browser launch; raw Playwright from its first page (browser already up); browserfleet from submit to the job's completed_at");
   console.log("latency: one page open → closed (baselines), job_items started_at → completed_at (browserfleet); wait: job_items created_at → started_at\n");
-  console.log(`${"path".padEnd(34)} ${cell("conc", 4)} ${cell("pages/s", 8)} ${cell("p50 ms", 7)} ${cell("p95 ms", 7)} ${cell("wait p50", 9)} ${cell("wait p95", 9)} ${cell("vs Crawlee", 10)}`);
-  for (const r of rows) {
-    const crawlee = crawleeAt.get(r.concurrency);
-    const ratio = crawlee === undefined || r.isCrawlee === true ? "" : `${fmt(r.pagesPerSecond / crawlee, 2)}x`;
-    console.log(
-      `${r.path.padEnd(34)} ${cell(String(r.concurrency), 4)} ${cell(fmt(r.pagesPerSecond, 2), 8)} ${cell(ms(r.latenciesMs, 50), 7)} ${cell(ms(r.latenciesMs, 95), 7)} ${cell(ms(r.queueWaitsMs, 50), 9)} ${cell(ms(r.queueWaitsMs, 95), 9)} ${cell(ratio, 10)}${r.note ? `  ${r.note}` : ""}`,
-    );
-  }
+  console.log(header);
+  for (const r of rows) console.log(formatRow(r));
 }
 
 if (queueRows.length > 0) {
