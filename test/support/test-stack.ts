@@ -12,8 +12,11 @@ export interface TestStack {
   prisma: PrismaClient;
   api: AppProcess;
   workers: AppProcess[];
+  dispatchers: AppProcess[];
   startWorker(extraEnv?: Record<string, string>): Promise<AppProcess>;
   startApi(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** A webhook dispatcher (none start by default: most tests send no webhooks). */
+  startDispatcher(extraEnv?: Record<string, string>): Promise<AppProcess>;
   newWorkspace(name?: string): Promise<{ workspaceId: string; apiKey: string }>;
   stop(): Promise<void>;
 }
@@ -22,7 +25,7 @@ export interface TestStack {
  * A whole browserfleet for one test file: its own database and queue prefix (so files run
  * in parallel and again), the real API and worker processes, real Postgres, Redis, Chromium.
  */
-export async function startTestStack(options: { workers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+export async function startTestStack(options: { workers?: number; dispatchers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
   const database = await createTemporaryDatabase();
   const env: Record<string, string> = {
     DATABASE_URL: database.url,
@@ -49,6 +52,13 @@ export async function startTestStack(options: { workers?: number; env?: Record<s
     workers.push(worker);
     return worker;
   };
+  const dispatchers: AppProcess[] = [];
+  const startDispatcher = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
+    const dispatcher = await startApp("dispatcher", { ...env, ...extraEnv });
+    started.push(dispatcher);
+    dispatchers.push(dispatcher);
+    return dispatcher;
+  };
   const startApi = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
     const api = await startApp("api", { ...env, ...extraEnv });
     started.push(api);
@@ -56,7 +66,11 @@ export async function startTestStack(options: { workers?: number; env?: Record<s
   };
   try {
     // allSettled: a failure must not leave a sibling that finishes starting afterwards unstopped.
-    const launched = await Promise.allSettled([startApi(), ...Array.from({ length: options.workers ?? 1 }, () => startWorker())]);
+    const launched = await Promise.allSettled([
+      startApi(),
+      ...Array.from({ length: options.workers ?? 1 }, () => startWorker()),
+      ...Array.from({ length: options.dispatchers ?? 0 }, () => startDispatcher()),
+    ]);
     const failed = launched.find((l) => l.status === "rejected");
     if (failed) throw failed.reason;
     const api = (launched[0] as PromiseFulfilledResult<AppProcess>).value;
@@ -66,7 +80,9 @@ export async function startTestStack(options: { workers?: number; env?: Record<s
       prisma,
       api,
       workers,
+      dispatchers,
       startWorker,
+      startDispatcher,
       startApi,
       newWorkspace: async (name = "test") => {
         const created = await createWorkspace(prisma, { name });

@@ -10,6 +10,7 @@ import { requestContext } from "./http/request-context.ts";
 import { jobRoutes } from "./jobs/job-routes.ts";
 import { collectionRoutes } from "./quick/collection-routes.ts";
 import { quickRoutes } from "./quick/quick-routes.ts";
+import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
 export function buildApp(deps: ApiDeps): express.Express {
@@ -33,6 +34,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(collectionRoutes(deps));
   v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
+  v1.use(webhookRoutes(deps));
   app.use("/v1", v1);
   app.use(notFound);
   app.use(errorHandler);

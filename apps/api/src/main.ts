@@ -36,7 +36,7 @@ const app = buildApp({
   admission,
   jobWaiter,
   registry: createMetricsRegistry("api"),
-  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) },
+  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) },
   isDraining: () => draining,
 });
 const server = await listen(app, config.HOST, config.PORT);

@@ -1,16 +1,31 @@
 import { loadConfig } from "@browserfleet/config";
+import { hostLookupFor } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
 import { createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
+import { startDeliveryLoop } from "./delivery-loop.ts";
+import { createDispatcherMetrics } from "./dispatcher-metrics.ts";
 
-// Webhook delivery (outbox → signed POSTs) arrives with the webhooks issue; until then the
-// dispatcher is a well-behaved process: health, readiness, metrics and a clean drain.
+// Outbox → signed webhook POSTs, any number of replicas side by side (claims are SKIP LOCKED leases).
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "dispatcher" });
 const registry = createMetricsRegistry("dispatcher");
 const prisma = createPrismaClient(config.DATABASE_URL);
 const redis = createRedisConnection(config.REDIS_URL, { connectionName: "dispatcher" });
 redis.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
+
+const loop = startDeliveryLoop({
+  prisma,
+  logger,
+  metrics: createDispatcherMetrics(registry, prisma),
+  policy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) },
+  concurrency: config.WEBHOOK_CONCURRENCY,
+  perEndpoint: config.WEBHOOK_ENDPOINT_CONCURRENCY,
+  timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+  pollMs: config.WEBHOOK_POLL_MS,
+  retryScale: config.WEBHOOK_RETRY_SCALE,
+  disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+});
 
 let draining = false;
 const ops = await startOpsServer({
@@ -27,6 +42,7 @@ onShutdownSignal({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   beforeDrain: () => (draining = true),
   steps: [
+    { name: "deliveries", run: () => loop.drain() },
     { name: "ops", run: () => ops.close() },
     { name: "redis", run: () => redis.quit() },
     { name: "postgres", run: () => prisma.$disconnect() },

@@ -26,7 +26,7 @@ const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_P
 registerAdmissionGauges(registry, admission);
 const controls = new RunControls(logger);
 await controls.listen(subscriber, jobCancelledChannel(config.QUEUE_PREFIX));
-const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY) };
+const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) };
 // Every connection Chromium makes goes through this proxy, which checks and pins the address:
 // speculative prefetches, WebRTC and DNS rebinding cannot slip past request interception.
 const egress = await startEgressProxy({ policy: targetPolicy, logger: logger.child({ component: "egress-proxy" }) });

@@ -21,6 +21,22 @@ const jsonStringArray = z
     return z.NEVER;
   });
 
+const jsonHostMap = z
+  .string()
+  .default("{}")
+  .transform((s, ctx) => {
+    try {
+      const parsed: unknown = JSON.parse(s);
+      if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed) && Object.values(parsed).every((v) => typeof v === "string")) {
+        return Object.fromEntries(Object.entries(parsed as Record<string, string>).map(([k, v]) => [k.toLowerCase(), v]));
+      }
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: "custom", message: 'must be a JSON object of host names to addresses, e.g. {"hooks.test":"127.0.0.1"}' });
+    return z.NEVER;
+  });
+
 /** Every setting of every process; each process reads the subset it needs. */
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
@@ -54,6 +70,17 @@ export const envSchema = z.object({
   BODY_LIMIT_BYTES: int(1_048_576, 1_024, 104_857_600),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0, 600_000),
   WEBHOOK_RETRY_SCALE: z.coerce.number().positive().max(1000).default(1),
+  /** Fixed answers for these host names, before DNS (like /etc/hosts, for this process only). */
+  DNS_STATIC_HOSTS: jsonHostMap,
+  /** One webhook attempt's budget: connect, send and the receiver's answer (api.md: 10 s). */
+  WEBHOOK_TIMEOUT_MS: int(10_000, 100, 60_000),
+  /** Attempts in flight per dispatcher process, and per receiving endpoint across all dispatchers. */
+  WEBHOOK_CONCURRENCY: int(32, 1, 1_000),
+  WEBHOOK_ENDPOINT_CONCURRENCY: int(4, 1, 100),
+  /** How often an idle dispatcher looks for new events and due retries. */
+  WEBHOOK_POLL_MS: int(200, 10, 60_000),
+  /** An endpoint failing every delivery for this long is disabled (3 days). */
+  WEBHOOK_DISABLE_AFTER_MS: int(259_200_000, 1_000, 31_536_000_000),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -14,3 +14,6 @@ export * from "./jobs/prices.ts";
 export * from "./net/loopback-only-lookup.ts";
 export * from "./schemas/credits.ts";
 export * from "./crawl/index.ts";
+export * from "./schemas/webhooks.ts";
+export * from "./webhooks/index.ts";
+export * from "./net/webhook-target.ts";

@@ -12,3 +12,4 @@ export * from "./api-keys/find-api-key-by-hash.ts";
 export * from "./credits/grant-credits.ts";
 export * from "./jobs/index.ts";
 export * from "./credits/list-ledger.ts";
+export * from "./webhooks/index.ts";

@@ -1,5 +1,4 @@
-import { randomBytes } from "node:crypto";
-import { ApiError } from "@browserfleet/core";
+import { ApiError, newSigningSecret } from "@browserfleet/core";
 import { insertApiKey, type CreatedApiKey } from "../api-keys/insert-api-key.ts";
 import type { PrismaClient, Workspace } from "../generated/prisma/client.ts";
 
@@ -12,10 +11,6 @@ export interface CreateWorkspaceOptions {
 export interface CreatedWorkspace {
   workspace: Workspace;
   apiKey: CreatedApiKey;
-}
-
-export function newSigningSecret(): string {
-  return `whsec_${randomBytes(32).toString("base64")}`;
 }
 
 /** Workspace, signup credits (balance + ledger row) and a first "default" key, all or nothing. */

@@ -1,0 +1,43 @@
+import { Counter, Gauge, Histogram, type Registry } from "prom-client";
+import { outboxLagSeconds, type Db } from "@browserfleet/db";
+
+export interface DispatcherMetrics {
+  deliveries: Counter<"outcome">;
+  attemptDuration: Histogram<"outcome">;
+  fanOutLag: Histogram;
+  inFlight: Gauge;
+}
+
+export function createDispatcherMetrics(registry: Registry, prisma: Db): DispatcherMetrics {
+  // Postgres down: NaN, and /metrics still answers (readyz reports the outage).
+  new Gauge({
+    name: "browserfleet_webhook_outbox_lag_seconds",
+    help: "Age of the oldest event not yet fanned out to its endpoints (0 when none waits)",
+    registers: [registry],
+    async collect() {
+      this.set(await outboxLagSeconds(prisma).catch(() => Number.NaN));
+    },
+  });
+  return {
+    deliveries: new Counter({
+      name: "browserfleet_webhook_deliveries_total",
+      help: "Webhook attempts by outcome: delivered, retry, gave_up, disabled, lease_lost",
+      labelNames: ["outcome"],
+      registers: [registry],
+    }),
+    attemptDuration: new Histogram({
+      name: "browserfleet_webhook_attempt_duration_seconds",
+      help: "One attempt from the SSRF check to the receiver's status line (or the timeout)",
+      labelNames: ["outcome"],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      registers: [registry],
+    }),
+    fanOutLag: new Histogram({
+      name: "browserfleet_webhook_fan_out_lag_seconds",
+      help: "From the event's commit to its fan-out into delivery tasks",
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers: [registry],
+    }),
+    inFlight: new Gauge({ name: "browserfleet_webhook_attempts_in_flight", help: "Attempts this dispatcher is sending now", registers: [registry] }),
+  };
+}

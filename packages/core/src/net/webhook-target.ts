@@ -1,0 +1,49 @@
+import ipaddr from "ipaddr.js";
+import { isAddressAllowed } from "./address-policy.ts";
+import type { TargetPolicy } from "./target-url-guard.ts";
+
+export type WebhookTargetVerdict =
+  | { allowed: true; url: URL; addresses: string[] }
+  | { allowed: false; reason: string; unresolved?: boolean };
+
+/**
+ * Where a webhook may be sent: https to a public address, or http only to loopback when loopback
+ * is allowed (local use and tests). Every address the host resolves to must pass, and the sender
+ * connects only to the addresses returned here, so a DNS answer cannot change between check and
+ * connect. Run at registration and again before every attempt (DNS can change in between).
+ */
+export async function resolveWebhookTarget(raw: string, policy: TargetPolicy): Promise<WebhookTargetVerdict> {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    return { allowed: false, reason: "not a valid absolute URL" };
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:") return { allowed: false, reason: `scheme ${url.protocol} is not allowed; use https` };
+  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  let addresses: string[];
+  if (ipaddr.isValid(host)) {
+    addresses = [host];
+  } else {
+    try {
+      addresses = await policy.lookup(host);
+    } catch (err) {
+      return { allowed: false, reason: `host ${host} does not resolve (${(err as Error).message})`, unresolved: true };
+    }
+    if (addresses.length === 0) return { allowed: false, reason: `host ${host} does not resolve`, unresolved: true };
+  }
+  const refused = addresses.find((a) => !isAddressAllowed(a, policy.allowLoopback));
+  if (refused !== undefined) {
+    return { allowed: false, reason: `${host} resolves to ${refused}, a private, loopback, link-local or reserved address` };
+  }
+  if (url.protocol === "http:" && !addresses.every((a) => isLoopback(a))) {
+    return { allowed: false, reason: "webhook URLs must use https (plain http is accepted only for allowed loopback receivers)" };
+  }
+  return { allowed: true, url, addresses };
+}
+
+function isLoopback(address: string): boolean {
+  let parsed = ipaddr.parse(address);
+  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  return parsed.range() === "loopback";
+}

@@ -1,0 +1,3 @@
+export * from "./signatures.ts";
+export * from "./retry-policy.ts";
+export * from "./event-envelope.ts";

@@ -1,0 +1,125 @@
+import type { Db } from "../jobs/db-types.ts";
+
+export interface ClaimOptions {
+  /** At most this many tasks in this claim (the caller's free sending slots). */
+  maxTasks: number;
+  /** At most this many attempts in flight per endpoint across every dispatcher. */
+  perEndpoint: number;
+  /** How long a claimed attempt is ours; past it another dispatcher may take the task again. */
+  leaseMs: number;
+}
+
+export interface ClaimedWebhookTask {
+  taskId: string;
+  attempt: number;
+  endpointId: string;
+  url: string;
+  eventId: string;
+  eventType: string;
+  eventCreatedAt: Date;
+  workspaceId: string;
+  data: unknown;
+  secret: string;
+  previousSecret: string | null;
+}
+
+const INTERRUPTED = "attempt interrupted: the dispatcher stopped before recording its outcome; retrying";
+
+/**
+ * Claims due tasks for one dispatcher. Endpoint rows are locked (SKIP LOCKED) before their tasks
+ * are counted and taken, so two dispatchers never claim for the same endpoint at once: the
+ * per-endpoint cap holds fleet-wide and no task is ever sent twice at the same time. A task
+ * whose lease ran out (its dispatcher died mid-attempt) is due again; that lost attempt gets
+ * its row in the delivery log now. A disabled endpoint still gets webhook.test pings.
+ */
+export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Promise<ClaimedWebhookTask[]> {
+  if (options.maxTasks <= 0) return [];
+  return prisma.$transaction(async (tx) => {
+    const endpoints = await tx.$queryRaw<{ id: string }[]>`
+      SELECT e.id FROM webhook_endpoints e
+      WHERE EXISTS (
+        SELECT 1 FROM webhook_tasks t
+        WHERE t.endpoint_id = e.id
+          AND ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
+          AND (e.enabled OR EXISTS (SELECT 1 FROM outbox_events o WHERE o.id = t.event_id AND o.type = 'webhook.test'))
+      )
+      ORDER BY random()
+      LIMIT ${options.maxTasks}::int
+      FOR UPDATE OF e SKIP LOCKED`;
+    if (endpoints.length === 0) return [];
+    const ids = endpoints.map((e) => e.id);
+    const claimed = await tx.$queryRaw<{ id: string; attempts: number; prev_state: string }[]>`
+      WITH inflight AS (
+        SELECT endpoint_id, count(*)::int AS n FROM webhook_tasks
+        WHERE endpoint_id = ANY(${ids}::uuid[]) AND state = 'sending' AND locked_until >= now()
+        GROUP BY endpoint_id
+      ), ranked AS (
+        SELECT t.id, t.endpoint_id, t.state AS prev_state, t.due_at,
+          row_number() OVER (PARTITION BY t.endpoint_id ORDER BY t.due_at, t.id) AS rn
+        FROM webhook_tasks t
+        JOIN webhook_endpoints e ON e.id = t.endpoint_id
+        JOIN outbox_events o ON o.id = t.event_id
+        WHERE t.endpoint_id = ANY(${ids}::uuid[])
+          AND ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
+          AND (e.enabled OR o.type = 'webhook.test')
+      ), picked AS (
+        SELECT r.id, r.prev_state FROM ranked r
+        LEFT JOIN inflight i ON i.endpoint_id = r.endpoint_id
+        WHERE r.rn <= ${options.perEndpoint}::int - coalesce(i.n, 0)
+        ORDER BY r.due_at, r.id
+        LIMIT ${options.maxTasks}::int
+      )
+      UPDATE webhook_tasks t
+      SET state = 'sending', attempts = t.attempts + 1, locked_until = now() + ${options.leaseMs}::float8 * interval '1 millisecond'
+      FROM picked p
+      WHERE t.id = p.id
+      RETURNING t.id, t.attempts, p.prev_state`;
+    if (claimed.length === 0) return [];
+    const interrupted = claimed.filter((c) => c.prev_state === "sending");
+    if (interrupted.length > 0) {
+      const interruptedIds = interrupted.map((c) => c.id);
+      await tx.$executeRaw`
+        INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, delivered_at, error, next_attempt_at)
+        SELECT gen_random_uuid(), t.endpoint_id, t.event_id, o.type, t.attempts - 1, now(), ${INTERRUPTED}, now()
+        FROM webhook_tasks t JOIN outbox_events o ON o.id = t.event_id
+        WHERE t.id = ANY(${interruptedIds}::uuid[])`;
+    }
+    const claimedIds = claimed.map((c) => c.id);
+    const rows = await tx.$queryRaw<
+      {
+        task_id: string;
+        attempts: number;
+        endpoint_id: string;
+        url: string;
+        event_id: string;
+        type: string;
+        created_at: Date;
+        workspace_id: string;
+        data: unknown;
+        signing_secret: string;
+        previous_signing_secret: string | null;
+      }[]
+    >`
+      SELECT t.id AS task_id, t.attempts, e.id AS endpoint_id, e.url, o.id AS event_id, o.type, o.created_at,
+        o.workspace_id, o.data, w.signing_secret,
+        CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_signing_secret END AS previous_signing_secret
+      FROM webhook_tasks t
+      JOIN webhook_endpoints e ON e.id = t.endpoint_id
+      JOIN outbox_events o ON o.id = t.event_id
+      JOIN workspaces w ON w.id = o.workspace_id
+      WHERE t.id = ANY(${claimedIds}::uuid[])`;
+    return rows.map((r) => ({
+      taskId: r.task_id,
+      attempt: r.attempts,
+      endpointId: r.endpoint_id,
+      url: r.url,
+      eventId: r.event_id,
+      eventType: r.type,
+      eventCreatedAt: r.created_at,
+      workspaceId: r.workspace_id,
+      data: r.data,
+      secret: r.signing_secret,
+      previousSecret: r.previous_signing_secret,
+    }));
+  });
+}

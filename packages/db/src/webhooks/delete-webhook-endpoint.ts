@@ -1,0 +1,7 @@
+import type { Db } from "../jobs/db-types.ts";
+
+/** Deletes the endpoint with its pending tasks and delivery log; false if this workspace has no such endpoint. */
+export async function deleteWebhookEndpoint(prisma: Db, workspaceId: string, id: string): Promise<boolean> {
+  const deleted = await prisma.webhookEndpoint.deleteMany({ where: { id, workspaceId } });
+  return deleted.count > 0;
+}
