@@ -1,0 +1,3 @@
+export * from "./idempotency-headers.ts";
+export * from "./idempotency-key.ts";
+export * from "./hash-idempotent-request.ts";
