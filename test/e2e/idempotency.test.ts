@@ -184,7 +184,7 @@ it("does not store a 5xx: the claim is released and a retry with the key runs ag
 it("a duplicate of a sync scrape still running gets 409; once it has answered, a replay", async () => {
   const ws = await newWorkspace();
   const key = randomUUID();
-  const path = `/slow?ms=3000&id=${key}`;
+  const path = `/slow?ms=5000&id=${key}`;
   const body = JSON.stringify({ url: `${ctx.site.origin}${path}` });
   const first = ws.post("/v1/quick/scrape", body, key);
   // The page is being fetched, so the first request has claimed the key and is waiting on it.
