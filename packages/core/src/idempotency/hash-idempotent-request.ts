@@ -13,5 +13,7 @@ export interface IdempotentRequest {
  * re-serialising the same JSON with another key order counts as a different request.
  */
 export function hashIdempotentRequest(request: IdempotentRequest): string {
-  return createHash("sha256").update(`${request.method.toUpperCase()}\n${request.target}\n`).update(request.body).digest("hex");
+  // JSON quoting keeps the header part unambiguous: no byte can move between target and body.
+  const head = `${JSON.stringify([request.method.toUpperCase(), request.target])}\n`;
+  return createHash("sha256").update(head, "utf8").update(request.body).digest("hex");
 }
