@@ -6,6 +6,8 @@ import type { TargetPolicy } from "@browserfleet/core";
 import type { Db } from "@browserfleet/db";
 import type { AdmissionController, PageQueue } from "@browserfleet/queue";
 import type { JobWaiter } from "./jobs/job-waiter.ts";
+import type { RateLimits } from "./http/rate-limit.ts";
+import type { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
 
 /** Everything the API's routes and services need, built once in main.ts. */
 export interface ApiDeps {
@@ -19,4 +21,6 @@ export interface ApiDeps {
   registry: Registry;
   targetPolicy: TargetPolicy;
   isDraining: () => boolean;
+  rateLimits: RateLimits;
+  keyUsage: KeyUsageRecorder;
 }

@@ -1,6 +1,14 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, hashApiKey, isWellFormedApiKey } from "@browserfleet/core";
 import { findApiKeyByHash, type Db } from "@browserfleet/db";
+import type { KeyUsageRecorder } from "../keys/key-usage-recorder.ts";
+
+declare module "express-serve-static-core" {
+  interface Request {
+    /** The workspace's rate limits, read together with the key so a change applies from the next request. */
+    rateLimits?: { requestsPerMinute: number; submissionsPerSecond: number };
+  }
+}
 
 function presentedKey(req: Request): string | undefined {
   const header = req.get("x-api-key");
@@ -11,8 +19,11 @@ function presentedKey(req: Request): string | undefined {
   return match?.[1]?.trim() ?? authorization.trim();
 }
 
-/** X-API-Key or Bearer; only sha256(key) is looked up. Missing → UNAUTHORIZED, anything else wrong → INVALID_API_KEY. */
-export function authenticate(prisma: Db) {
+/**
+ * X-API-Key or Bearer; only sha256(key) is looked up. Missing → UNAUTHORIZED, anything else wrong → INVALID_API_KEY.
+ * No auth cache: one indexed lookup per request keeps a revocation effective on every replica at the next request.
+ */
+export function authenticate(prisma: Db, keyUsage: KeyUsageRecorder) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const key = presentedKey(req);
     if (key === undefined || key === "") {
@@ -22,7 +33,9 @@ export function authenticate(prisma: Db) {
     const found = await findApiKeyByHash(prisma, hashApiKey(key));
     if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
     req.auth = { workspaceId: found.workspaceId, keyId: found.id, maxConcurrency: found.maxConcurrency };
+    req.rateLimits = { requestsPerMinute: found.requestsPerMinute, submissionsPerSecond: found.submissionsPerSecond };
     req.log = req.log.child({ workspace_id: found.workspaceId });
+    keyUsage.note(found.id);
     next();
   };
 }
