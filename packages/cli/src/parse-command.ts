@@ -5,7 +5,7 @@ export type Command =
   | { kind: "help" }
   | { kind: "migrate" }
   | { kind: "workspace-create"; name: string; json: boolean }
-  | { kind: "workspace-set"; workspaceId: string; maxConcurrency: number }
+  | { kind: "workspace-set"; workspaceId: string; maxConcurrency?: number; requestsPerMinute?: number; submissionsPerSecond?: number }
   | { kind: "key-create"; workspaceId: string; name: string; json: boolean }
   | { kind: "credits-grant"; workspaceId: string; amount: number; reason: string; json: boolean };
 
@@ -33,6 +33,10 @@ function required(values: Values, flag: string): string {
   return value;
 }
 
+function optionalInteger(values: Values, flag: string): number | undefined {
+  return values[flag] === undefined ? undefined : integer(values, flag);
+}
+
 function integer(values: Values, flag: string): number {
   const raw = required(values, flag);
   if (!/^-?\d+$/.test(raw.trim())) throw new UsageError(`--${flag} must be an integer, got ${JSON.stringify(raw)}`);
@@ -55,8 +59,16 @@ export function parseCommand(argv: string[]): Command {
       return { kind: "workspace-create", name: required(values, "name"), json: values.json === true };
     }
     case "workspace set": {
-      const { values, positionals } = parseRest(rest, { "max-concurrency": str }, 1);
-      return { kind: "workspace-set", workspaceId: positionals[0] ?? "", maxConcurrency: integer(values, "max-concurrency") };
+      const { values, positionals } = parseRest(rest, { "max-concurrency": str, "requests-per-minute": str, "submissions-per-second": str }, 1);
+      const settings = {
+        maxConcurrency: optionalInteger(values, "max-concurrency"),
+        requestsPerMinute: optionalInteger(values, "requests-per-minute"),
+        submissionsPerSecond: optionalInteger(values, "submissions-per-second"),
+      };
+      if (Object.values(settings).every((v) => v === undefined)) {
+        throw new UsageError("give at least one of --max-concurrency, --requests-per-minute, --submissions-per-second");
+      }
+      return { kind: "workspace-set", workspaceId: positionals[0] ?? "", ...settings };
     }
     case "key create": {
       const { values } = parseRest(rest, { workspace: str, name: str, json }, 0);

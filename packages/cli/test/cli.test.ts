@@ -79,6 +79,26 @@ describe("browserfleet CLI", () => {
     expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).maxConcurrency).toBe(7);
   });
 
+  it("workspace set changes the rate limits, alone or with max concurrency", async () => {
+    const workspaceId = await newWorkspace("RateLimits");
+    const read = () => prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+    expect(await read()).toMatchObject({ requestsPerMinute: 600, submissionsPerSecond: 30 });
+    const one = await cli("workspace", "set", workspaceId, "--requests-per-minute", "20");
+    expect(one.code).toBe(0);
+    expect(one.stdout).toMatch(/20 requests\/min per key, 30 job submissions\/s/);
+    const all = await cli("workspace", "set", workspaceId, "--submissions-per-second", "2", "--max-concurrency", "3");
+    expect(all.code).toBe(0);
+    expect(await read()).toMatchObject({ requestsPerMinute: 20, submissionsPerSecond: 2, maxConcurrency: 3 });
+    // A bad value anywhere changes nothing.
+    const bad = await cli("workspace", "set", workspaceId, "--max-concurrency", "5", "--submissions-per-second", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/submissions per second must be an integer from 1/);
+    expect(await read()).toMatchObject({ requestsPerMinute: 20, submissionsPerSecond: 2, maxConcurrency: 3 });
+    const none = await cli("workspace", "set", workspaceId);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/at least one of/);
+  });
+
   it("credits grant adds to the balance and the ledger", async () => {
     const workspaceId = await newWorkspace("Credits");
     const result = await cli("credits", "grant", "--workspace", workspaceId, "--amount", "250");
