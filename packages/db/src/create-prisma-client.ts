@@ -4,11 +4,22 @@ import { PrismaClient } from "./generated/prisma/client.ts";
 export interface CreatePrismaClientOptions {
   /** Connections this process may hold; size it to the process's concurrency, not the server's limit. */
   poolMax?: number;
+  /**
+   * Longest wait for a connection (a new one, or a free one in the pool) before the query fails;
+   * without it a dead or unreachable server can hold a request until the OS gives up.
+   */
+  connectTimeoutMs?: number;
 }
 
 /** One client per process, built at the composition root and passed down; never a module singleton. */
 export function createPrismaClient(databaseUrl: string, options: CreatePrismaClientOptions = {}): PrismaClient {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: options.poolMax ?? 10 });
+  const adapter = new PrismaPg({
+    connectionString: databaseUrl,
+    max: options.poolMax ?? 10,
+    ...(options.connectTimeoutMs !== undefined ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+    // A server that vanished without a FIN (host down, network cut) is noticed instead of waited on forever.
+    keepAlive: true,
+  });
   // Prisma's default 5 s for an interactive transaction is too tight for a 1000-item batch on a
   // busy machine; a job's transaction is bounded by its item count, so allow it more room.
   return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });

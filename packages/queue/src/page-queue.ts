@@ -1,5 +1,5 @@
 import { Queue } from "bullmq";
-import { bullConnection } from "./redis-connection.ts";
+import { bullConnection, reconnectDelay } from "./redis-connection.ts";
 import { PAGE_QUEUE_NAME, type PageJobData } from "./page-job.ts";
 
 export type PageQueue = Queue<PageJobData>;
@@ -11,12 +11,21 @@ export interface PageQueueOptions {
   attempts: number;
   /** Producers on a request path fail fast while Redis is down instead of queueing commands. */
   failFast?: boolean;
+  /** With failFast: a command Redis has not answered after this long fails. */
+  commandTimeoutMs?: number;
 }
 
 export function createPageQueue(options: PageQueueOptions): PageQueue {
   return new Queue<PageJobData>(PAGE_QUEUE_NAME, {
     connection: options.failFast
-      ? { url: options.redisUrl, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000 }
+      ? {
+          url: options.redisUrl,
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: false,
+          connectTimeout: 2_000,
+          retryStrategy: reconnectDelay,
+          ...(options.commandTimeoutMs !== undefined ? { commandTimeout: options.commandTimeoutMs } : {}),
+        }
       : bullConnection(options.redisUrl),
     prefix: options.prefix,
     defaultJobOptions: {
