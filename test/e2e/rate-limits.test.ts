@@ -149,6 +149,9 @@ describe("when Redis is unreachable", () => {
     const during = await client.get("/v1/credits");
     expect(during.status).toBe(200);
     expect(during.headers.get("x-ratelimit-limit")).toBeNull();
+    // The warning reaches us through the child's stdout pipe, possibly after the answer.
+    const deadline = Date.now() + 10_000;
+    while (!api.logs.some((line) => line.includes("rate limiter unavailable")) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     expect(api.logs.some((line) => line.includes("rate limiter unavailable"))).toBe(true);
   });
 });
