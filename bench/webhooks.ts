@@ -109,9 +109,9 @@ async function withDispatchers<T>(env: Record<string, string>, processes: number
   }
 }
 
-async function burst(prisma: PrismaClient, receiver: WebhookReceiver, workspaceId: string, env: Record<string, string>, processes: number): Promise<Row> {
+async function burst(prisma: PrismaClient, receiver: WebhookReceiver, workspaceIds: string[], env: Record<string, string>, processes: number): Promise<Row> {
   return withDispatchers(env, processes, async () => {
-    const events = Array.from({ length: EVENTS }, (_, n) => syntheticEvent(workspaceId, n));
+    const events = Array.from({ length: EVENTS }, (_, n) => syntheticEvent(workspaceIds[n % workspaceIds.length]!, n));
     const startedAt = Date.now();
     for (let i = 0; i < events.length; i += 500) await prisma.outboxEvent.createMany({ data: events.slice(i, i + 500) });
     const { lastAt, latenciesMs } = await awaitReceipt(receiver, new Set(events.map((e) => e.id)));
@@ -119,7 +119,7 @@ async function burst(prisma: PrismaClient, receiver: WebhookReceiver, workspaceI
   });
 }
 
-async function paced(prisma: PrismaClient, receiver: WebhookReceiver, workspaceId: string, env: Record<string, string>, processes: number): Promise<Row> {
+async function paced(prisma: PrismaClient, receiver: WebhookReceiver, workspaceIds: string[], env: Record<string, string>, processes: number): Promise<Row> {
   return withDispatchers(env, processes, async () => {
     const ids = new Set<string>();
     const startedAt = Date.now();
@@ -127,7 +127,7 @@ async function paced(prisma: PrismaClient, receiver: WebhookReceiver, workspaceI
     for (let n = 0; n < total; n++) {
       const due = startedAt + (n * 1000) / RATE;
       if (due > Date.now()) await sleep(due - Date.now());
-      const e = syntheticEvent(workspaceId, n);
+      const e = syntheticEvent(workspaceIds[n % workspaceIds.length]!, n);
       ids.add(e.id);
       await prisma.outboxEvent.create({ data: e });
     }
@@ -140,9 +140,12 @@ const database = await createTemporaryDatabase();
 const prisma = createPrismaClient(database.url);
 const receiver = await startWebhookReceiver();
 try {
-  const { workspace } = await createWorkspace(prisma, { name: "bench-webhooks" });
+  // One endpoint per workspace, so each event is exactly one delivery.
+  const workspaceIds: string[] = [];
   for (let i = 0; i < ENDPOINTS; i++) {
+    const { workspace } = await createWorkspace(prisma, { name: `bench-webhooks-${i}` });
     await prisma.webhookEndpoint.create({ data: { workspaceId: workspace.id, url: receiver.url(`/hook-${i}`), events: [] } });
+    workspaceIds.push(workspace.id);
   }
   const env = {
     DATABASE_URL: database.url,
@@ -150,10 +153,10 @@ try {
     DISPATCHER_PORT: "0",
     ALLOW_LOOPBACK_TARGETS: "true",
     DNS_LOOPBACK_ONLY: "true",
-    LOG_LEVEL: "warn",
+    LOG_LEVEL: "info", // the "dispatcher ready" line is info; delivered attempts log at debug
     WEBHOOK_CONCURRENCY: String(CONCURRENCY),
   };
-  process.stdout.write(`webhooks: ${ENDPOINTS} endpoints (4 attempts each at most), ${CONCURRENCY} attempts per dispatcher, receiver answers 200 at once\n`);
+  process.stdout.write(`webhooks: ${ENDPOINTS} endpoints, one per workspace (4 attempts open each at most), ${CONCURRENCY} attempts per dispatcher, receiver answers 200 at once\n`);
   process.stdout.write(`${"path".padEnd(46)} ${"procs".padStart(5)} ${"events".padStart(7)} ${"events/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)}\n`);
   progress("baseline…");
   const base = await rawPosts(receiver, EVENTS);
@@ -161,13 +164,13 @@ try {
   print(base);
   for (const processes of [1, 2]) {
     progress(`burst with ${processes} dispatcher(s)…`);
-    const b = await burst(prisma, receiver, workspace.id, env, processes);
+    const b = await burst(prisma, receiver, workspaceIds, env, processes);
     rows.push(b);
     print(b);
   }
   for (const processes of [1, 2]) {
     progress(`paced with ${processes} dispatcher(s)…`);
-    const p = await paced(prisma, receiver, workspace.id, env, processes);
+    const p = await paced(prisma, receiver, workspaceIds, env, processes);
     rows.push(p);
     print(p);
   }

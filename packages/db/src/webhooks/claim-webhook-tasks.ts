@@ -34,8 +34,23 @@ const INTERRUPTED = "attempt interrupted: the dispatcher stopped before recordin
  */
 export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Promise<ClaimedWebhookTask[]> {
   if (options.maxTasks <= 0) return [];
-  return prisma.$transaction(async (tx) => {
-    const endpoints = await tx.$queryRaw<{ id: string }[]>`
+  // One statement: its locks last only as long as it runs, and it costs one round trip.
+  const rows = await prisma.$queryRaw<
+    {
+      task_id: string;
+      attempts: number;
+      endpoint_id: string;
+      url: string;
+      event_id: string;
+      type: string;
+      created_at: Date;
+      workspace_id: string;
+      data: unknown;
+      signing_secret: string;
+      previous_signing_secret: string | null;
+    }[]
+  >`
+    WITH locked AS (
       SELECT e.id FROM webhook_endpoints e
       WHERE EXISTS (
         SELECT 1 FROM webhook_tasks t
@@ -45,81 +60,56 @@ export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Prom
       )
       ORDER BY random()
       LIMIT ${options.maxTasks}::int
-      FOR UPDATE OF e SKIP LOCKED`;
-    if (endpoints.length === 0) return [];
-    const ids = endpoints.map((e) => e.id);
-    const claimed = await tx.$queryRaw<{ id: string; attempts: number; prev_state: string }[]>`
-      WITH inflight AS (
-        SELECT endpoint_id, count(*)::int AS n FROM webhook_tasks
-        WHERE endpoint_id = ANY(${ids}::uuid[]) AND state = 'sending' AND locked_until >= now()
-        GROUP BY endpoint_id
-      ), ranked AS (
-        SELECT t.id, t.endpoint_id, t.state AS prev_state, t.due_at,
-          row_number() OVER (PARTITION BY t.endpoint_id ORDER BY t.due_at, t.id) AS rn
-        FROM webhook_tasks t
-        JOIN webhook_endpoints e ON e.id = t.endpoint_id
-        JOIN outbox_events o ON o.id = t.event_id
-        WHERE t.endpoint_id = ANY(${ids}::uuid[])
-          AND ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
-          AND (e.enabled OR o.type = 'webhook.test')
-      ), picked AS (
-        SELECT r.id, r.prev_state FROM ranked r
-        LEFT JOIN inflight i ON i.endpoint_id = r.endpoint_id
-        WHERE r.rn <= ${options.perEndpoint}::int - coalesce(i.n, 0)
-        ORDER BY r.due_at, r.id
-        LIMIT ${options.maxTasks}::int
-      )
+      FOR UPDATE OF e SKIP LOCKED
+    ), inflight AS (
+      SELECT t.endpoint_id, count(*)::int AS n FROM webhook_tasks t JOIN locked l ON l.id = t.endpoint_id
+      WHERE t.state = 'sending' AND t.locked_until >= now()
+      GROUP BY t.endpoint_id
+    ), ranked AS (
+      SELECT t.id, t.endpoint_id, t.state AS prev_state, t.due_at,
+        row_number() OVER (PARTITION BY t.endpoint_id ORDER BY t.due_at, t.id) AS rn
+      FROM webhook_tasks t
+      JOIN locked l ON l.id = t.endpoint_id
+      JOIN webhook_endpoints e ON e.id = t.endpoint_id
+      JOIN outbox_events o ON o.id = t.event_id
+      WHERE ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
+        AND (e.enabled OR o.type = 'webhook.test')
+    ), picked AS (
+      SELECT r.id, r.prev_state FROM ranked r
+      LEFT JOIN inflight i ON i.endpoint_id = r.endpoint_id
+      WHERE r.rn <= ${options.perEndpoint}::int - coalesce(i.n, 0)
+      ORDER BY r.due_at, r.id
+      LIMIT ${options.maxTasks}::int
+    ), claimed AS (
       UPDATE webhook_tasks t
       SET state = 'sending', attempts = t.attempts + 1, locked_until = now() + ${options.leaseMs}::float8 * interval '1 millisecond'
       FROM picked p
       WHERE t.id = p.id
-      RETURNING t.id, t.attempts, p.prev_state`;
-    if (claimed.length === 0) return [];
-    const interrupted = claimed.filter((c) => c.prev_state === "sending");
-    if (interrupted.length > 0) {
-      const interruptedIds = interrupted.map((c) => c.id);
-      await tx.$executeRaw`
-        INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, delivered_at, error, next_attempt_at)
-        SELECT gen_random_uuid(), t.endpoint_id, t.event_id, o.type, t.attempts - 1, now(), ${INTERRUPTED}, now()
-        FROM webhook_tasks t JOIN outbox_events o ON o.id = t.event_id
-        WHERE t.id = ANY(${interruptedIds}::uuid[])`;
-    }
-    const claimedIds = claimed.map((c) => c.id);
-    const rows = await tx.$queryRaw<
-      {
-        task_id: string;
-        attempts: number;
-        endpoint_id: string;
-        url: string;
-        event_id: string;
-        type: string;
-        created_at: Date;
-        workspace_id: string;
-        data: unknown;
-        signing_secret: string;
-        previous_signing_secret: string | null;
-      }[]
-    >`
-      SELECT t.id AS task_id, t.attempts, e.id AS endpoint_id, e.url, o.id AS event_id, o.type, o.created_at,
-        o.workspace_id, o.data, w.signing_secret,
-        CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_signing_secret END AS previous_signing_secret
-      FROM webhook_tasks t
-      JOIN webhook_endpoints e ON e.id = t.endpoint_id
-      JOIN outbox_events o ON o.id = t.event_id
-      JOIN workspaces w ON w.id = o.workspace_id
-      WHERE t.id = ANY(${claimedIds}::uuid[])`;
-    return rows.map((r) => ({
-      taskId: r.task_id,
-      attempt: r.attempts,
-      endpointId: r.endpoint_id,
-      url: r.url,
-      eventId: r.event_id,
-      eventType: r.type,
-      eventCreatedAt: r.created_at,
-      workspaceId: r.workspace_id,
-      data: r.data,
-      secret: r.signing_secret,
-      previousSecret: r.previous_signing_secret,
-    }));
-  });
+      RETURNING t.id, t.attempts, t.endpoint_id, t.event_id, p.prev_state
+    ), interrupted AS (
+      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, delivered_at, error, next_attempt_at)
+      SELECT gen_random_uuid(), c.endpoint_id, c.event_id, o.type, c.attempts - 1, now(), ${INTERRUPTED}, now()
+      FROM claimed c JOIN outbox_events o ON o.id = c.event_id
+      WHERE c.prev_state = 'sending'
+    )
+    SELECT c.id AS task_id, c.attempts, e.id AS endpoint_id, e.url, o.id AS event_id, o.type, o.created_at,
+      o.workspace_id, o.data, w.signing_secret,
+      CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_signing_secret END AS previous_signing_secret
+    FROM claimed c
+    JOIN webhook_endpoints e ON e.id = c.endpoint_id
+    JOIN outbox_events o ON o.id = c.event_id
+    JOIN workspaces w ON w.id = o.workspace_id`;
+  return rows.map((r) => ({
+    taskId: r.task_id,
+    attempt: r.attempts,
+    endpointId: r.endpoint_id,
+    url: r.url,
+    eventId: r.event_id,
+    eventType: r.type,
+    eventCreatedAt: r.created_at,
+    workspaceId: r.workspace_id,
+    data: r.data,
+    secret: r.signing_secret,
+    previousSecret: r.previous_signing_secret,
+  }));
 }

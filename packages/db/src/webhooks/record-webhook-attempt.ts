@@ -34,6 +34,7 @@ export type RecordedAttempt = "delivered" | "retry" | "gave_up" | "disabled" | "
  * A task whose lease was lost meanwhile keeps its new owner's state; the attempt is still logged.
  */
 export async function recordWebhookAttempt(prisma: Db, o: RecordWebhookAttemptOptions): Promise<RecordedAttempt> {
+  if (o.outcome.delivered) return recordDelivered(prisma, o);
   return prisma.$transaction(async (tx) => {
     const { outcome } = o;
     let result: RecordedAttempt;
@@ -45,10 +46,6 @@ export async function recordWebhookAttempt(prisma: Db, o: RecordWebhookAttemptOp
       SELECT id FROM webhook_tasks WHERE id = ${o.taskId}::uuid AND state = 'sending' AND attempts = ${o.attempt} FOR UPDATE`;
     if (owned.length === 0) {
       result = "lease_lost";
-    } else if (outcome.delivered) {
-      result = "delivered";
-      await tx.$executeRaw`UPDATE webhook_tasks SET state = 'delivered', locked_until = NULL, finished_at = now() WHERE id = ${o.taskId}::uuid`;
-      await tx.$executeRaw`UPDATE webhook_endpoints SET failing_since = NULL, updated_at = now() WHERE id = ${o.endpointId}::uuid AND failing_since IS NOT NULL`;
     } else {
       const endpoint = await tx.$queryRaw<{ failing_since: Date; enabled: boolean }[]>`
         UPDATE webhook_endpoints SET failing_since = coalesce(failing_since, ${o.startedAt}), updated_at = now()
@@ -93,4 +90,26 @@ export async function recordWebhookAttempt(prisma: Db, o: RecordWebhookAttemptOp
     });
     return result;
   });
+}
+
+/**
+ * The common case in one statement (one round trip, locks held only while it runs): the task is
+ * delivered, a failing streak ends, the attempt is logged. A healthy endpoint's row is not even
+ * locked, so successes never wait on claims.
+ */
+async function recordDelivered(prisma: Db, o: RecordWebhookAttemptOptions): Promise<RecordedAttempt> {
+  const rows = await prisma.$queryRaw<{ owned: number }[]>`
+    WITH task AS (
+      UPDATE webhook_tasks SET state = 'delivered', locked_until = NULL, finished_at = now()
+      WHERE id = ${o.taskId}::uuid AND state = 'sending' AND attempts = ${o.attempt}::int
+      RETURNING id
+    ), streak AS (
+      UPDATE webhook_endpoints SET failing_since = NULL, updated_at = now()
+      WHERE id = ${o.endpointId}::uuid AND failing_since IS NOT NULL AND EXISTS (SELECT 1 FROM task)
+    ), logged AS (
+      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status_code, delivered_at, duration_ms)
+      VALUES (gen_random_uuid(), ${o.endpointId}::uuid, ${o.eventId}, ${o.eventType}, ${o.attempt}::int, ${o.outcome.statusCode}::int, ${o.startedAt}::timestamptz, ${o.outcome.durationMs}::int)
+    )
+    SELECT count(*)::int AS owned FROM task`;
+  return rows[0]?.owned === 1 ? "delivered" : "lease_lost";
 }
