@@ -179,6 +179,16 @@ it("disables an endpoint that has failed everything for the configured window, a
   expect(hook.disabled_reason).toMatch(/every delivery has failed since/);
 });
 
+it("exports delivery outcomes, attempt latency and outbox lag on the dispatcher's /metrics", async () => {
+  const metrics = await (await fetch(`http://127.0.0.1:${ctx.stack.dispatchers[0]!.port}/metrics`)).text();
+  expect(metrics).toMatch(/browserfleet_webhook_deliveries_total\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+  expect(metrics).toMatch(/browserfleet_webhook_deliveries_total\{[^}]*outcome="retry"[^}]*\} [1-9]/);
+  expect(metrics).toMatch(/browserfleet_webhook_deliveries_total\{[^}]*outcome="disabled"[^}]*\} [1-9]/);
+  expect(metrics).toMatch(/browserfleet_webhook_attempt_duration_seconds_count\{[^}]*outcome="delivered"[^}]*\} [1-9]/);
+  expect(metrics).toMatch(/browserfleet_webhook_fan_out_lag_seconds_count\{[^}]*\} [1-9]/);
+  expect(metrics).toMatch(/browserfleet_webhook_outbox_lag_seconds\{[^}]*\} \d/);
+});
+
 it("refuses to send when the receiver's name resolves to a private address at send time", async () => {
   // The API resolves hooks.test to loopback (allowed here); the dispatcher, later, to 10.0.0.1.
   const api2 = await ctx.stack.startApi({ DNS_STATIC_HOSTS: JSON.stringify({ "hooks.test": "127.0.0.1" }) });
