@@ -8,8 +8,8 @@ import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.t
 import { startTcpCutProxy, type TcpCutProxy } from "../support/tcp-cut-proxy.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
-// The fleet runs on a Redis of this file's own and reaches Postgres through a proxy this file
-// can cut, so both outages hit only this file's processes. Every dependency call of theirs is
+// The fleet reaches a Redis of this file's own and Postgres through proxies this file can cut or
+// freeze, so every outage hits only this file's processes. Every dependency call of theirs is
 // bounded by DEPENDENCY_TIMEOUT_MS; a request still unanswered after REQUEST_BUDGET_MS counts
 // as a hang (the budget only detects hangs, with room for a busy machine; no timing is asserted).
 const DEPENDENCY_TIMEOUT_MS = 5_000;
@@ -17,6 +17,7 @@ const REQUEST_BUDGET_MS = 4 * DEPENDENCY_TIMEOUT_MS;
 const SYNC_BUDGET_MS = 90_000;
 
 let redis: PrivateRedis;
+let redisProxy: TcpCutProxy;
 let pgProxy: TcpCutProxy;
 let stack: TestStack;
 let site: FixtureSite;
@@ -25,9 +26,10 @@ let dispatcher: AppProcess | undefined;
 
 beforeAll(async () => {
   [redis, pgProxy, site] = await Promise.all([startPrivateRedis(), startTcpCutProxy(), startFixtureSite()]);
+  redisProxy = await startTcpCutProxy({ host: "127.0.0.1", port: redis.port });
   stack = await startTestStack({
     workers: 0,
-    env: { REDIS_URL: redis.url, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "1000", RECONCILE_GRACE_MS: "2000", DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS) },
+    env: { REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "1000", RECONCILE_GRACE_MS: "2000", DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS) },
   });
   // The stack's own API talks to Postgres directly; this file's processes go through the proxy.
   await stack.api.stop();
@@ -40,11 +42,12 @@ beforeAll(async () => {
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all([pgProxy?.restore(), redis?.start().catch(() => undefined)]);
+  await Promise.all([pgProxy?.restore(), redisProxy?.restore(), redis?.start().catch(() => undefined)]);
   await dispatcher?.stop();
   await stack?.stop();
   await site?.close();
   await pgProxy?.close();
+  await redisProxy?.close();
   await redis?.stop();
 }, 600_000);
 
@@ -58,6 +61,8 @@ interface Answer {
   status: Status;
   body: Record<string, unknown> | null;
   retryAfter: string | null;
+  /** Reported, never asserted: the hang detector is REQUEST_BUDGET_MS. */
+  ms: number;
 }
 
 /** One HTTP call that never waits past its budget: a hang is recorded, not waited out. */
@@ -114,10 +119,11 @@ class Traffic {
 
   private async request(apiKey: string, what: string, method: string, path: string, json?: unknown): Promise<Answer> {
     const phase = this.phase;
+    const started = performance.now();
     const headers: Record<string, string> = { "x-api-key": apiKey };
     if (json !== undefined) headers["content-type"] = "application/json";
     const res = await call(`${this.apiUrl}${path}`, { method, headers, ...(json !== undefined ? { body: JSON.stringify(json) } : {}) });
-    const answer = { phase, endPhase: this.phase, what, ...res };
+    const answer = { phase, endPhase: this.phase, what, ...res, ms: Math.round(performance.now() - started) };
     this.answers.push(answer);
     return answer;
   }
@@ -240,6 +246,7 @@ async function runOutage(tag: string, outage: { begin(): Promise<void>; end(): P
   const during = traffic.answers.filter((a) => a.phase === "during");
   console.log(
     `${tag}: ${traffic.answers.length} answers (${during.length} during the outage: ${during.filter(isSuccess).length} ok, ${during.filter(isServiceUnavailable).length} 503), ` +
+      `slowest answer during ${Math.max(0, ...during.map((a) => a.ms))} ms, ` +
       `${traffic.accepted.length} jobs accepted (${traffic.accepted.filter((a) => a.phase === "during").length} during), all finished exactly once`,
   );
 
@@ -296,4 +303,22 @@ it("the Postgres path is cut mid-traffic and restored: 503 envelopes meanwhile, 
     duringEnough: (t) => t.count("during", isServiceUnavailable) >= 20,
   });
   expect(traffic.count("during", isServiceUnavailable)).toBeGreaterThanOrEqual(20);
+}, 900_000);
+
+it("the Redis path freezes mid-traffic (connections open, nothing answered) and thaws: nothing hangs, nothing is lost", async () => {
+  const traffic = await runOutage("redis-frozen", {
+    begin: async () => redisProxy.freeze(),
+    end: () => redisProxy.restore(),
+    duringEnough: (t) => t.count("during") >= 20 && t.accepted.filter((a) => a.phase === "during").length >= 2,
+  });
+  expect(traffic.count("during", isSuccess)).toBeGreaterThan(0);
+}, 900_000);
+
+it("the Postgres path freezes mid-traffic and thaws: 503 envelopes within the budget, then everything recovers", async () => {
+  const traffic = await runOutage("postgres-frozen", {
+    begin: async () => pgProxy.freeze(),
+    end: () => pgProxy.restore(),
+    duringEnough: (t) => t.count("during", isServiceUnavailable) >= 10,
+  });
+  expect(traffic.count("during", isServiceUnavailable)).toBeGreaterThanOrEqual(10);
 }, 900_000);

@@ -9,6 +9,11 @@ export interface CreatePrismaClientOptions {
    * without it a dead or unreachable server can hold a request until the OS gives up.
    */
   connectTimeoutMs?: number;
+  /**
+   * Longest wait for one query's answer (pg's client-side query_timeout): a server or network
+   * that hangs with the connection open fails the query instead of holding its caller forever.
+   */
+  queryTimeoutMs?: number;
 }
 
 /** One client per process, built at the composition root and passed down; never a module singleton. */
@@ -17,6 +22,7 @@ export function createPrismaClient(databaseUrl: string, options: CreatePrismaCli
     connectionString: databaseUrl,
     max: options.poolMax ?? 10,
     ...(options.connectTimeoutMs !== undefined ? { connectionTimeoutMillis: options.connectTimeoutMs } : {}),
+    ...(options.queryTimeoutMs !== undefined ? { query_timeout: options.queryTimeoutMs } : {}),
     // A server that vanished without a FIN (host down, network cut) is noticed instead of waited on forever.
     keepAlive: true,
   });
