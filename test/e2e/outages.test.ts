@@ -7,6 +7,7 @@ import { allResults, balanceAndLedger, waitForJob, waitUntil } from "../support/
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.ts";
 import { startTcpCutProxy, type TcpCutProxy } from "../support/tcp-cut-proxy.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 
 // The fleet reaches a Redis of this file's own and Postgres through proxies this file can cut or
 // freeze, so every outage hits only this file's processes. Every dependency call of theirs is
@@ -21,15 +22,16 @@ let redisProxy: TcpCutProxy;
 let pgProxy: TcpCutProxy;
 let stack: TestStack;
 let site: FixtureSite;
+let receiver: WebhookReceiver;
 let processes: AppProcess[] = [];
 let dispatcher: AppProcess | undefined;
 
 beforeAll(async () => {
-  [redis, pgProxy, site] = await Promise.all([startPrivateRedis(), startTcpCutProxy(), startFixtureSite()]);
+  [redis, pgProxy, site, receiver] = await Promise.all([startPrivateRedis(), startTcpCutProxy(), startFixtureSite(), startWebhookReceiver()]);
   redisProxy = await startTcpCutProxy({ host: "127.0.0.1", port: redis.port });
   stack = await startTestStack({
     workers: 0,
-    env: { REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "1000", RECONCILE_GRACE_MS: "2000", DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS) },
+    env: { REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "1000", RECONCILE_GRACE_MS: "2000", DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS), WEBHOOK_RETRY_SCALE: "0.01" },
   });
   // The stack's own API talks to Postgres directly; this file's processes go through the proxy.
   await stack.api.stop();
@@ -46,6 +48,7 @@ afterAll(async () => {
   await dispatcher?.stop();
   await stack?.stop();
   await site?.close();
+  await receiver?.close();
   await pgProxy?.close();
   await redisProxy?.close();
   await redis?.stop();
@@ -140,7 +143,10 @@ class Traffic {
       await this.request(apiKey, "credits", "GET", "/v1/credits");
       await this.request(apiKey, "list", "GET", "/v1/jobs?limit=5");
       const known = this.accepted.findLast((a) => a.apiKey === apiKey);
-      if (known) await this.request(apiKey, "status", "GET", `/v1/jobs/${known.jobId}/status`);
+      if (known) {
+        await this.request(apiKey, "status", "GET", `/v1/jobs/${known.jobId}/status`);
+        await this.request(apiKey, "long-poll", "GET", `/v1/jobs/${known.jobId}?wait=2`);
+      }
       // The last user only reads; the others submit about 3 pages a second together, within
       // what one worker renders, so a backlog does not hide whether work resumes.
       if (user < this.users.length - 1) {
@@ -186,14 +192,27 @@ function printWarnings(): void {
 
 const isSuccess = (a: Answer): boolean => typeof a.status === "number" && a.status >= 200 && a.status < 300;
 
+/** Workspaces with credits to spare, each with a webhook endpoint on the test's receiver. */
 async function newUsers(tag: string, count: number): Promise<{ apiKey: string; workspaceId: string }[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const user = await stack.newWorkspace(`${tag}-${i}`);
       await grantCredits(stack.prisma, { workspaceId: user.workspaceId, amount: 10_000 });
+      const hook = await apiClient(opsUrl(processes[0]!), user.apiKey).post("/v1/webhooks", { url: receiver.url(`/${tag}/${i}`) });
+      expect(hook.status, JSON.stringify(hook.body)).toBe(201);
       return user;
     }),
   );
+}
+
+/** The outbox survived too: every accepted job's one job.completed event reached its endpoint. */
+async function expectEveryJobAnnounced(traffic: Traffic): Promise<void> {
+  const jobIds = new Set(traffic.accepted.map((a) => a.jobId));
+  const eventsOf = (jobId: string): string[] => [
+    ...new Set(receiver.received.filter((r) => r.status === 200 && r.body.type.startsWith("job.") && r.body.data.job_id === jobId).map((r) => `${r.body.type} ${r.body.id}`)),
+  ];
+  await receiver.waitFor(() => [...jobIds].every((id) => eventsOf(id).length > 0), 120_000);
+  for (const id of jobIds) expect(eventsOf(id), `events of job ${id}`).toEqual([expect.stringMatching(/^job\.completed evt_/)]);
 }
 
 /**
@@ -239,7 +258,7 @@ async function runOutage(tag: string, outage: { begin(): Promise<void>; end(): P
   expect(processes.map((p) => p.child.pid)).toEqual(pids);
   for (const p of processes) expect({ name: p.name, exitCode: p.child.exitCode, signal: p.child.signalCode }).toEqual({ name: p.name, exitCode: null, signal: null });
 
-  await expectNothingLost(traffic, users).catch((err: unknown) => {
+  await Promise.all([expectNothingLost(traffic, users), expectEveryJobAnnounced(traffic)]).catch((err: unknown) => {
     printWarnings();
     throw err;
   });
@@ -247,7 +266,7 @@ async function runOutage(tag: string, outage: { begin(): Promise<void>; end(): P
   console.log(
     `${tag}: ${traffic.answers.length} answers (${during.length} during the outage: ${during.filter(isSuccess).length} ok, ${during.filter(isServiceUnavailable).length} 503), ` +
       `slowest answer during ${Math.max(0, ...during.map((a) => a.ms))} ms, ` +
-      `${traffic.accepted.length} jobs accepted (${traffic.accepted.filter((a) => a.phase === "during").length} during), all finished exactly once`,
+      `${traffic.accepted.length} jobs accepted (${traffic.accepted.filter((a) => a.phase === "during").length} during), all finished exactly once and announced by webhook`,
   );
 
   // Sync calls work again too (the worker renders, the API hears the job finish through Redis).
