@@ -19,13 +19,22 @@ function fromBodyParser(err: { type?: string; status?: number }): ApiError | nul
   }
 }
 
+/** Other 4xx errors of Express's stack (http-errors style, e.g. a path param that is not valid percent-encoding). */
+function fromClientError(err: unknown): ApiError | null {
+  const { status, expose, message } = (err ?? {}) as { status?: unknown; expose?: unknown; message?: unknown };
+  if (typeof status !== "number" || status < 400 || status > 499) return null;
+  if (expose === true && typeof message === "string") return new ApiError("BAD_REQUEST", message);
+  return new ApiError("BAD_REQUEST", err instanceof URIError ? "a path segment is not valid percent-encoding" : "malformed request");
+}
+
 function toApiError(err: unknown): ApiError | null {
   if (isApiError(err)) return err;
-  if (err && typeof err === "object" && "type" in err) return fromBodyParser(err as { type?: string });
+  const parserError = err && typeof err === "object" && "type" in err ? fromBodyParser(err as { type?: string }) : null;
+  if (parserError) return parserError;
   if (isDependencyDown(err)) {
     return new ApiError("SERVICE_UNAVAILABLE", "a backing service (Postgres or Redis) is unreachable; retry shortly", { retryAfter: 5 });
   }
-  return null;
+  return fromClientError(err);
 }
 
 /** The one place errors become the envelope `{error, code, request_id, details?}`; never a stack trace. */
