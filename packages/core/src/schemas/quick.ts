@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_JSON_DEPTH, isJsonDepthWithin } from "./json-depth.ts";
 
 /** Content a scrape can return; unknown strings in `formats` are ignored, as the contract says. */
 export const SCRAPE_FORMATS = ["html", "text", "links", "screenshot"] as const;
@@ -50,7 +51,10 @@ export type QuickScreenshotBody = z.infer<typeof quickScreenshotBody>;
 export const quickExtractBody = z
   .object({
     ...pageOptions,
-    schema: z.record(z.string(), z.unknown()).optional(),
+    schema: z
+      .record(z.string(), z.unknown())
+      .refine((s) => isJsonDepthWithin(s, MAX_JSON_DEPTH), `schema must not nest deeper than ${MAX_JSON_DEPTH} levels`)
+      .optional(),
     prompt: z.string().min(1).max(20_000).optional(),
     max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
   })
