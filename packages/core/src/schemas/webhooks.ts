@@ -24,7 +24,8 @@ const webhookUrl = z
   .trim()
   .min(1)
   .max(MAX_WEBHOOK_URL_LENGTH)
-  .refine((s) => URL.canParse(s), "must be an absolute URL")
+  // abort: zod runs every check even after one fails, and the checks below would throw on a non-URL (a 500).
+  .refine((s) => URL.canParse(s), { message: "must be an absolute URL", abort: true })
   .refine((s) => ["http:", "https:"].includes(new URL(s).protocol), "must be an https (or, for allowed local hosts, http) URL")
   .refine((s) => {
     const u = new URL(s);
