@@ -1,0 +1,73 @@
+import { quickBatchBody, quickCrawlBody, quickExtractBody, quickScrapeBody, quickScreenshotBody } from "../schemas/quick.ts";
+import { jobEnvelopeSchema, syncExtractResultSchema, syncPageResultSchema } from "./job-schemas.ts";
+import type { RouteDoc } from "./route-doc.ts";
+
+const accepted = { description: "`async: true`: the job was accepted; poll `status_url` or wait for a webhook", schema: jobEnvelopeSchema };
+const pageErrors: RouteDoc["errors"] = ["URL_NOT_ALLOWED", "INSUFFICIENT_CREDIT", "UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT"];
+
+/** POST /v1/quick/*: single pages (sync or async) and collections (always async). */
+export const quickRouteDocs: RouteDoc[] = [
+  {
+    method: "post",
+    path: "/v1/quick/scrape",
+    operationId: "quickScrape",
+    summary: "Render one page and return its html, text, links and/or screenshot",
+    description: "Sync by default: answers the page when it is rendered (at most 60 s, then 504 with `job_id`). Unknown `formats` are ignored.",
+    tag: "quick",
+    auth: true,
+    body: quickScrapeBody,
+    idempotent: true,
+    responses: { 200: { description: "the rendered page", schema: syncPageResultSchema }, 202: accepted },
+    errors: pageErrors,
+  },
+  {
+    method: "post",
+    path: "/v1/quick/screenshot",
+    operationId: "quickScreenshot",
+    summary: "Take a PNG screenshot of one page (base64 in `screenshot_png_b64`)",
+    tag: "quick",
+    auth: true,
+    body: quickScreenshotBody,
+    idempotent: true,
+    responses: { 200: { description: "the page with its screenshot", schema: syncPageResultSchema }, 202: accepted },
+    errors: pageErrors,
+  },
+  {
+    method: "post",
+    path: "/v1/quick/extract",
+    operationId: "quickExtract",
+    summary: "Return a page's text next to your `schema` or `prompt` (exactly one of the two)",
+    tag: "quick",
+    auth: true,
+    body: quickExtractBody,
+    idempotent: true,
+    responses: { 200: { description: "the page text and your schema or prompt", schema: syncExtractResultSchema }, 202: accepted },
+    errors: pageErrors,
+  },
+  {
+    method: "post",
+    path: "/v1/quick/batch",
+    operationId: "quickBatch",
+    summary: "Render up to 1000 URLs as one job (always async)",
+    description: "Duplicate URLs are kept as separate items; one invalid URL fails the whole request with `details` naming its index.",
+    tag: "quick",
+    auth: true,
+    body: quickBatchBody,
+    idempotent: true,
+    responses: { 202: { description: "the batch job was accepted", schema: jobEnvelopeSchema } },
+    errors: ["URL_NOT_ALLOWED", "INSUFFICIENT_CREDIT"],
+  },
+  {
+    method: "post",
+    path: "/v1/quick/crawl",
+    operationId: "quickCrawl",
+    summary: "Crawl one origin from a start URL (always async)",
+    description: "Same origin by default, robots.txt and sitemap honoured, each normalized URL visited once, never more than `limit` pages.",
+    tag: "quick",
+    auth: true,
+    body: quickCrawlBody,
+    idempotent: true,
+    responses: { 202: { description: "the crawl job was accepted", schema: jobEnvelopeSchema } },
+    errors: ["URL_NOT_ALLOWED", "INSUFFICIENT_CREDIT"],
+  },
+];
