@@ -56,7 +56,8 @@ function errorCodesOf(route: RouteDoc): ErrorCode[] {
 function headersOf(route: RouteDoc, status: number): Json {
   const ref = (name: string): Json => ({ $ref: `#/components/headers/${name}` });
   const headers: Json = { "X-Request-Id": ref("RequestId") };
-  if (route.auth) {
+  // The limiter runs after authentication: a 401 carries no rate-limit headers.
+  if (route.auth && status !== 401) {
     headers["X-RateLimit-Limit"] = ref("RateLimitLimit");
     headers["X-RateLimit-Remaining"] = ref("RateLimitRemaining");
     headers["X-RateLimit-Reset"] = ref("RateLimitReset");
