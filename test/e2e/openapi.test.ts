@@ -2,7 +2,20 @@ import { randomUUID } from "node:crypto";
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { creditsViewSchema, errorEnvelopeSchema, jobEnvelopeSchema, jobListSchema, jobStatusSchema, ledgerPageSchema, resultPageSchema } from "@browserfleet/core";
+import {
+  createdKeyView,
+  creditsViewSchema,
+  errorEnvelopeSchema,
+  jobEnvelopeSchema,
+  jobListSchema,
+  jobStatusSchema,
+  keyListView,
+  ledgerPageSchema,
+  resultPageSchema,
+  signingSecretView,
+  webhookEndpointView,
+  webhookPingView,
+} from "@browserfleet/core";
 import { apiClient } from "../support/http-client.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
@@ -124,5 +137,14 @@ describe("documented responses", () => {
     expect(invalid.status).toBe(400);
     errorEnvelopeSchema.parse(invalid.body);
     jobEnvelopeSchema.parse((await client.post(`/v1/jobs/${id}/cancel`)).body);
+
+    createdKeyView.parse((await client.post("/v1/keys", { name: "openapi" })).body);
+    keyListView.parse((await client.get("/v1/keys")).body);
+    const hook = await client.post("/v1/webhooks", { url: "http://127.0.0.1:9/openapi-hook" });
+    expect(hook.status).toBe(201);
+    webhookEndpointView.parse(hook.body);
+    webhookEndpointView.parse((await client.get(`/v1/webhooks/${hook.body.id as string}`)).body);
+    signingSecretView.parse((await client.get("/v1/webhooks/signing-secret")).body);
+    webhookPingView.parse((await client.post(`/v1/webhooks/${hook.body.id as string}/ping`)).body);
   });
 });

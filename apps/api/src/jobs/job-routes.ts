@@ -1,18 +1,12 @@
 import { Router, type Request } from "express";
-import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
+import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, jobResultsQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
 import { findItemResults, findJob, listJobs, type Job } from "@browserfleet/db";
 import { cancelRunningJob } from "./cancel-running-job.ts";
-import { z } from "zod";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
 import { uuidParam, validate } from "../http/validate.ts";
 import { jobEnvelope, jobStatusView } from "./job-envelope.ts";
 import { itemResult, loadJobResult } from "./job-result.ts";
-
-const resultsQuery = z.object({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^\d{1,9}$/, "cursor is not one this API issued").optional(),
-});
 
 const workspaceOf = (req: Request): string => req.auth!.workspaceId;
 
@@ -48,7 +42,7 @@ export function jobRoutes(deps: ApiDeps): Router {
   });
 
   router.get("/jobs/:id/results", async (req, res) => {
-    const query = validate(resultsQuery, req.query, "query");
+    const query = validate(jobResultsQuery, req.query, "query");
     const job = await mustFind(req);
     const fromSeq = query.cursor === undefined ? 0 : Number(query.cursor);
     const rows = await findItemResults(deps.prisma, job.id, { fromSeq, limit: query.limit + 1 });

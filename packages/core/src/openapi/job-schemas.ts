@@ -65,8 +65,8 @@ export const syncExtractResultSchema = z.object({
   cost_credits: z.number().int().min(0),
 });
 
-/** `GET /v1/jobs/{id}/results` paging: the opaque cursor of the previous page. */
+/** `GET /v1/jobs/{id}/results` paging: the opaque cursor of the previous page (the API validates with this too). */
 export const jobResultsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  cursor: z.string().regex(/^\d{1,9}$/).optional(),
+  cursor: z.string().regex(/^\d{1,9}$/, "cursor is not one this API issued").optional(),
 });
