@@ -231,6 +231,24 @@ export function fuzzRequests(routes: RouteDoc[], options: FuzzOptions): fc.Arbit
     return fc.oneof(...breakers);
   });
 
+  // Paths no route serves (Express matches case-insensitively and ignores a trailing slash).
+  const templates = routes.map((r) => new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}/?$`, "i"));
+  const unknownPath = fc
+    .tuple(
+      fc.constantFrom("/", "/v1/", "/v1/quick/", "/v1/jobs/", "/v2/", "//"),
+      fc.array(fc.oneof(printable(20), anyText).filter((seg) => seg !== "" && !/^\.{1,2}$/.test(seg)), { minLength: 1, maxLength: 4 }),
+      fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE"),
+    )
+    .filter(([, segments]) => segments.every((seg) => { try { encodeURIComponent(seg); return true; } catch { return false; } }))
+    .map(([prefix, segments, method]): FuzzRequest => ({
+      label: `unknown path`,
+      method,
+      path: prefix + segments.map(encodeURIComponent).join("/"),
+      headers: isBodyMethod(method) ? { ...good, "content-type": "application/json" } : { ...good },
+      body: isBodyMethod(method) ? "{}" : undefined,
+    }))
+    .filter((req) => URL.canParse(`http://x${req.path}`) && !templates.some((t) => t.test(new URL(`http://x${req.path}`).pathname)));
+
   const headerOverflow = fc.tuple(fc.constantFrom(...routes), fc.uuid(), fc.integer({ min: options.headerLimitBytes + 1, max: options.headerLimitBytes + 4096 })).map(
     ([route, id, size]) => {
       const req = base(route, id);
@@ -249,7 +267,7 @@ export function fuzzRequests(routes: RouteDoc[], options: FuzzOptions): fc.Arbit
     { requiredKeys: [] },
   );
   return fc
-    .tuple(fc.oneof({ arbitrary: fc.oneof(...byRoute), weight: 30 }, { arbitrary: headerOverflow, weight: 1 }), noise)
+    .tuple(fc.oneof({ arbitrary: fc.oneof(...byRoute), weight: 30 }, { arbitrary: unknownPath, weight: 2 }, { arbitrary: headerOverflow, weight: 1 }), noise)
     .map(([req, extra]) => ({ ...req, headers: { ...extra, ...req.headers } }));
 }
 
