@@ -28,12 +28,23 @@ const TAGS: Record<string, string> = {
   operations: "Unauthenticated endpoints for probes, scrapers of metrics and client generators.",
 };
 
-function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): Json {
-  const named = NAMED_SCHEMAS.get(schema);
-  if (named) return { $ref: `#/components/schemas/${named}` };
-  const out = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Json;
+/** JSON Schema of a zod schema; answers stay open to new fields, so clients must not be generated to reject them. */
+function toJsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
+  const out = z.toJSONSchema(schema, {
+    target: "draft-2020-12",
+    io,
+    unrepresentable: "any",
+    override: (ctx) => {
+      if (io === "output" && ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
+    },
+  }) as Json;
   delete out.$schema;
   return out;
+}
+
+function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): Json {
+  const named = NAMED_SCHEMAS.get(schema);
+  return named ? { $ref: `#/components/schemas/${named}` } : toJsonSchema(schema, io);
 }
 
 /** The codes any route of this shape can answer, besides the ones it names itself. */
@@ -134,11 +145,7 @@ function operationOf(route: RouteDoc): Json {
 function components(): Json {
   const integerHeader = (description: string): Json => ({ description, schema: { type: "integer", minimum: 0 } });
   const schemas: Json = {};
-  for (const [schema, name] of NAMED_SCHEMAS) {
-    const out = z.toJSONSchema(schema, { target: "draft-2020-12", io: "output", unrepresentable: "any" }) as Json;
-    delete out.$schema;
-    schemas[name] = out;
-  }
+  for (const [schema, name] of NAMED_SCHEMAS) schemas[name] = toJsonSchema(schema, "output");
   return {
     securitySchemes: {
       ApiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "`agt_live_` followed by 32 hex characters" },
