@@ -1,57 +1,83 @@
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { grantCredits } from "@browserfleet/db";
+import { createPrismaClient, createWorkspace, grantCredits, type PrismaClient } from "@browserfleet/db";
+import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
 import { startApp, type AppProcess } from "../support/app-process.ts";
 import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
 import { apiClient } from "../support/http-client.ts";
 import { allResults, balanceAndLedger, waitForJob, waitUntil } from "../support/job-polling.ts";
+import { startPrivatePostgres, type PrivatePostgres } from "../support/private-postgres.ts";
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.ts";
 import { startTcpCutProxy, type TcpCutProxy } from "../support/tcp-cut-proxy.ts";
-import { startTestStack, type TestStack } from "../support/test-stack.ts";
+import { TEST_CHROMIUM_ARGS } from "../support/test-stack.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 
-// The fleet reaches a Redis of this file's own and Postgres through proxies this file can cut or
-// freeze, so every outage hits only this file's processes. Every dependency call of theirs is
-// bounded by DEPENDENCY_TIMEOUT_MS; a request still unanswered after REQUEST_BUDGET_MS counts
-// as a hang (the budget only detects hangs, with room for a busy machine; no timing is asserted).
+// The fleet runs on a Postgres cluster and a Redis of this file's own, reached through proxies
+// this file can cut or freeze, so every outage hits only this file's processes. Every
+// dependency call of theirs is bounded by DEPENDENCY_TIMEOUT_MS; a request still unanswered
+// after REQUEST_BUDGET_MS counts as a hang (the budget only detects hangs, with room for a busy
+// machine; no timing is asserted).
 const DEPENDENCY_TIMEOUT_MS = 5_000;
 const REQUEST_BUDGET_MS = 4 * DEPENDENCY_TIMEOUT_MS;
 const SYNC_BUDGET_MS = 90_000;
 
+let postgres: PrivatePostgres;
 let redis: PrivateRedis;
-let redisProxy: TcpCutProxy;
 let pgProxy: TcpCutProxy;
-let stack: TestStack;
+let redisProxy: TcpCutProxy;
+let database: TemporaryDatabase;
+let prisma: PrismaClient;
 let site: FixtureSite;
 let receiver: WebhookReceiver;
 let processes: AppProcess[] = [];
-let dispatcher: AppProcess | undefined;
 
 beforeAll(async () => {
-  [redis, pgProxy, site, receiver] = await Promise.all([startPrivateRedis(), startTcpCutProxy(), startFixtureSite(), startWebhookReceiver()]);
-  redisProxy = await startTcpCutProxy({ host: "127.0.0.1", port: redis.port });
-  stack = await startTestStack({
-    workers: 0,
-    env: { REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "1000", RECONCILE_GRACE_MS: "2000", DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS), WEBHOOK_RETRY_SCALE: "0.01" },
-  });
-  // The stack's own API talks to Postgres directly; this file's processes go through the proxy.
-  await stack.api.stop();
-  const viaProxy = new URL(stack.env.DATABASE_URL!);
+  [postgres, redis, site, receiver] = await Promise.all([startPrivatePostgres(), startPrivateRedis(), startFixtureSite(), startWebhookReceiver()]);
+  [pgProxy, redisProxy] = await Promise.all([
+    startTcpCutProxy({ host: "127.0.0.1", port: postgres.port }),
+    startTcpCutProxy({ host: "127.0.0.1", port: redis.port }),
+  ]);
+  database = await createTemporaryDatabase(postgres.url);
+  // The test reads Postgres directly; the fleet goes through the proxy.
+  prisma = createPrismaClient(database.url);
+  const viaProxy = new URL(database.url);
   viaProxy.port = String(pgProxy.port);
-  const env = { DATABASE_URL: viaProxy.toString() };
-  const [api, worker] = await Promise.all([stack.startApi(env), stack.startWorker(env)]);
-  dispatcher = await startApp("dispatcher", { ...stack.env, ...env });
-  processes = [api, worker, dispatcher];
+  const env: Record<string, string> = {
+    DATABASE_URL: viaProxy.toString(),
+    REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
+    QUEUE_PREFIX: `bft_${randomBytes(5).toString("hex")}`,
+    PORT: "0",
+    WORKER_PORT: "0",
+    DISPATCHER_PORT: "0",
+    ALLOW_LOOPBACK_TARGETS: "true",
+    DNS_LOOPBACK_ONLY: "true",
+    CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
+    LOG_LEVEL: "info",
+    NODE_ENV: "test",
+    SHUTDOWN_TIMEOUT_MS: "10000",
+    // Short leases and a fast reconciler: lost work comes back within seconds.
+    JOB_LOCK_MS: "3000",
+    RECONCILE_INTERVAL_MS: "1000",
+    RECONCILE_GRACE_MS: "2000",
+    DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS),
+    WEBHOOK_RETRY_SCALE: "0.01",
+    ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
+  };
+  // allSettled: a failure must not leave a sibling that finishes starting afterwards unstopped.
+  const launched = await Promise.allSettled((["api", "worker", "dispatcher"] as const).map((name) => startApp(name, env)));
+  processes = launched.flatMap((l) => (l.status === "fulfilled" ? [l.value] : []));
+  const failed = launched.find((l) => l.status === "rejected");
+  if (failed) throw failed.reason;
 }, 600_000);
 
 afterAll(async () => {
-  await Promise.all([pgProxy?.restore(), redisProxy?.restore(), redis?.start().catch(() => undefined)]);
-  await dispatcher?.stop();
-  await stack?.stop();
-  await site?.close();
-  await receiver?.close();
-  await pgProxy?.close();
-  await redisProxy?.close();
-  await redis?.stop();
+  // Back up first, so every process drains normally.
+  await Promise.all([pgProxy?.restore(), redisProxy?.restore(), postgres?.start()]);
+  await Promise.all(processes.map((p) => p.stop("SIGTERM")));
+  await prisma?.$disconnect();
+  await database?.drop();
+  await Promise.all([site?.close(), receiver?.close(), pgProxy?.close(), redisProxy?.close()]);
+  await Promise.all([postgres?.destroy(), redis?.stop()]);
 }, 600_000);
 
 type Status = number | "hang" | "network-error";
@@ -196,8 +222,9 @@ const isSuccess = (a: Answer): boolean => typeof a.status === "number" && a.stat
 async function newUsers(tag: string, count: number): Promise<{ apiKey: string; workspaceId: string }[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
-      const user = await stack.newWorkspace(`${tag}-${i}`);
-      await grantCredits(stack.prisma, { workspaceId: user.workspaceId, amount: 10_000 });
+      const created = await createWorkspace(prisma, { name: `${tag}-${i}` });
+      const user = { workspaceId: created.workspace.id, apiKey: created.apiKey.key };
+      await grantCredits(prisma, { workspaceId: user.workspaceId, amount: 10_000 });
       const hook = await apiClient(opsUrl(processes[0]!), user.apiKey).post("/v1/webhooks", { url: receiver.url(`/${tag}/${i}`) });
       expect(hook.status, JSON.stringify(hook.body)).toBe(201);
       return user;
@@ -296,16 +323,16 @@ async function expectNothingLost(traffic: Traffic, users: { apiKey: string; work
     expect(done.credits_charged).toBe(job.urls.length);
   }
   for (const user of users) {
-    const jobs = await stack.prisma.job.findMany({ where: { workspaceId: user.workspaceId }, select: { id: true, status: true, creditsCharged: true } });
+    const jobs = await prisma.job.findMany({ where: { workspaceId: user.workspaceId }, select: { id: true, status: true, creditsCharged: true } });
     // A job whose 202 was lost to the outage (committed, then the answer failed) must still finish.
     const open = jobs.filter((j) => j.status !== "completed");
     expect(open, "jobs of the workspace not completed").toEqual([]);
-    const { balance, ledgerSum } = await balanceAndLedger(stack.prisma, user.workspaceId);
+    const { balance, ledgerSum } = await balanceAndLedger(prisma, user.workspaceId);
     expect(ledgerSum).toBe(balance);
     expect(balance).toBe(100 + 10_000 - jobs.reduce((sum, j) => sum + j.creditsCharged, 0));
   }
-  const itemsRun = await stack.prisma.jobItemPayload.count({ where: { item: { job: { workspaceId: { in: users.map((u) => u.workspaceId) } } } } });
-  const itemsTotal = await stack.prisma.jobItem.count({ where: { job: { workspaceId: { in: users.map((u) => u.workspaceId) } } } });
+  const itemsRun = await prisma.jobItemPayload.count({ where: { item: { job: { workspaceId: { in: users.map((u) => u.workspaceId) } } } } });
+  const itemsTotal = await prisma.jobItem.count({ where: { job: { workspaceId: { in: users.map((u) => u.workspaceId) } } } });
   expect(itemsRun).toBe(itemsTotal);
 }
 
@@ -344,4 +371,13 @@ it("the Postgres path freezes mid-traffic and thaws: 503 envelopes within the bu
     duringEnough: (t) => t.count("during", isServiceUnavailable) >= 10,
   });
   expect(traffic.count("during", isServiceUnavailable)).toBeGreaterThanOrEqual(10);
+}, 900_000);
+
+it("the Postgres server itself stops (fast shutdown) mid-traffic and starts again: 503 envelopes meanwhile, then everything recovers", async () => {
+  const traffic = await runOutage("postgres-restart", {
+    begin: () => postgres.stop(),
+    end: () => postgres.start(),
+    duringEnough: (t) => t.count("during", isServiceUnavailable) >= 30,
+  });
+  expect(traffic.count("during", isServiceUnavailable)).toBeGreaterThanOrEqual(30);
 }, 900_000);
