@@ -34,6 +34,9 @@ const INTERRUPTED = "attempt interrupted: the dispatcher stopped before recordin
  */
 export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Promise<ClaimedWebhookTask[]> {
   if (options.maxTasks <= 0) return [];
+  // Lock only the endpoints this claim can fill (with room for ones holding fewer due tasks), so
+  // other dispatchers find the rest unlocked instead of skipping every endpoint.
+  const endpointsToLock = Math.min(options.maxTasks, 2 * Math.ceil(options.maxTasks / options.perEndpoint));
   // One statement: its locks last only as long as it runs, and it costs one round trip.
   const rows = await prisma.$queryRaw<
     {
@@ -59,7 +62,7 @@ export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Prom
           AND (e.enabled OR EXISTS (SELECT 1 FROM outbox_events o WHERE o.id = t.event_id AND o.type = 'webhook.test'))
       )
       ORDER BY random()
-      LIMIT ${options.maxTasks}::int
+      LIMIT ${endpointsToLock}::int
       FOR UPDATE OF e SKIP LOCKED
     ), inflight AS (
       SELECT t.endpoint_id, count(*)::int AS n FROM webhook_tasks t JOIN locked l ON l.id = t.endpoint_id
