@@ -1,10 +1,11 @@
 import type { BrowserContext, Page } from "playwright-core";
 import { egressOf } from "./egress-link.ts";
-import { proxyAnswerError, tunnelError, watchFailedNavigations, type FailedNavigation } from "./egress-verdict.ts";
+import { proxyAnswerError, tunnelError, type FailedNavigation } from "./egress-verdict.ts";
 import { extractFormats } from "./extract-formats.ts";
 import { classifyRenderError, RenderStopped, UrlNotAllowedError } from "./render-errors.ts";
 import type { RenderFailure, RenderRequest, RenderResult, RenderSuccess, TargetGuard } from "./render-types.ts";
-import { guardContext, type PageGuard } from "./request-guard.ts";
+import { parkPage, takePage, type ReusablePage } from "./page-reuse.ts";
+import { guardContext } from "./request-guard.ts";
 import { startStopSignal, type StopSignal } from "./stop-signal.ts";
 
 const PAGE_CLOSE_TIMEOUT_MS = 5_000;
@@ -12,13 +13,14 @@ const PAGE_CLOSE_TIMEOUT_MS = 5_000;
 /** What a render left behind for the cleanup and the error report. */
 interface RenderState {
   page: Page | null;
-  pageGuard: PageGuard | null;
+  lease: ReusablePage | null;
   failedNavigation?: FailedNavigation;
   finished: boolean;
 }
 
 /**
- * Loads one URL in a new page of `context` and reads the requested formats. Every request of
+ * Loads one URL in a page of `context` (an open one a finished render of the same context left
+ * behind, else a new one) and reads the requested formats. Every request of
  * the page (redirect hops included) passes `guard` before Chromium connects; pass the same
  * guard function for every page of a context so verdicts are cached per host. When the pool
  * has an egress proxy, the proxy checks every connection again and its refusals are reported
@@ -31,10 +33,13 @@ export async function renderPage(context: BrowserContext, request: RenderRequest
     return { ok: false, errorCode: "CANCELLED", errorMessage: "the render was cancelled before it started", durationMs: 0 };
   }
   const stop = startStopSignal(request.timeoutMs, request.signal);
-  const state: RenderState = { page: null, pageGuard: null, finished: false };
+  const state: RenderState = { page: null, lease: null, finished: false };
   const work = render(context, request, guard, stop, state);
+  // Only a page whose render ran to the end (not cut off by a timeout or cancel) is clean enough to reuse.
+  let clean = false;
   try {
     const loaded = await Promise.race([work, stop.promise]);
+    clean = true;
     return { ...loaded, durationMs: elapsed() };
   } catch (err) {
     return { ...failure(err, state), durationMs: elapsed() };
@@ -43,8 +48,13 @@ export async function renderPage(context: BrowserContext, request: RenderRequest
     stop.dispose();
     // The race may have left `work` running against a page about to close; its rejection is expected.
     work.catch(() => undefined);
-    if (state.page !== null) await closePage(state.page);
-    state.pageGuard?.release();
+    const lease = state.lease;
+    if (lease !== null && clean && !lease.page.isClosed()) {
+      parkPage(context, lease);
+    } else if (lease !== null) {
+      await closePage(lease.page);
+      lease.guard.release();
+    }
   }
 }
 
@@ -58,17 +68,19 @@ async function render(
   const contextGuard = await guardContext(context, guard);
   const verdict = await contextGuard.check(request.url);
   if (!verdict.allowed) throw new UrlNotAllowedError(request.url, verdict.reason, false);
-  const page = await context.newPage();
+  const lease = await takePage(context, contextGuard);
   if (state.finished) {
-    // The render already ended (timeout or cancel) while the page was being created.
-    await closePage(page);
+    // The render already ended (timeout or cancel) while the page was being opened.
+    await closePage(lease.page);
+    lease.guard.release();
     throw new RenderStopped("CANCELLED", "the render ended before the page opened");
   }
+  const page = lease.page;
   state.page = page;
-  state.pageGuard = await contextGuard.guardPage(page);
-  watchFailedNavigations(page, (failed) => (state.failedNavigation = failed));
+  state.lease = lease;
+  lease.onFailedNavigation = (failed) => (state.failedNavigation = failed);
   const response = await page.goto(request.url, { waitUntil: request.waitUntil, timeout: stop.remainingMs() }).catch((err: unknown) => {
-    const refusal = state.pageGuard?.refusals.find((r) => r.mainDocument);
+    const refusal = lease.guard.refusals.find((r) => r.mainDocument);
     if (refusal !== undefined) throw new UrlNotAllowedError(refusal.url, refusal.reason, refusal.viaRedirect);
     throw tunnelError(err, state.failedNavigation ?? { url: request.url, viaRedirect: false }, egressOf(context)) ?? err;
   });

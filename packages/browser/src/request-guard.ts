@@ -15,6 +15,8 @@ export interface Refusal {
 /** The guard of one page: its verdicts and what it refused so far. */
 export interface PageGuard {
   readonly refusals: readonly Refusal[];
+  /** Forgets the refusals of earlier renders (a reused page starts its next render clean). */
+  reset(): void;
   /** Stops tracking the page (call once it is closed). */
   release(): void;
 }
@@ -84,7 +86,7 @@ export async function guardContext(context: BrowserContext, guard: TargetGuard):
       // Every request of a popup is refused anyway; in a shared context it would otherwise outlive its page.
       page.on("popup", (popup) => void popup.close({ runBeforeUnload: false }).catch(ignore));
       await interceptWithCdp(context, page, entry);
-      return { refusals: entry.refusals, release: () => state.pages.delete(page) };
+      return { refusals: entry.refusals, reset: () => void entry.refusals.splice(0), release: () => state.pages.delete(page) };
     },
   };
 }
