@@ -7,7 +7,13 @@ import { errorHandler, notFound } from "./http/error-handler.ts";
 import { httpMetrics } from "./http/http-metrics.ts";
 import { jsonBody } from "./http/json-body.ts";
 import { requestContext } from "./http/request-context.ts";
+import { urlLengthLimit } from "./http/url-length-limit.ts";
+import { openApiRoutes } from "./openapi/openapi-routes.ts";
+import { idempotency } from "./idempotency/idempotency.ts";
+import { IDEMPOTENT_POST_PATHS } from "./idempotency/idempotent-routes.ts";
 import { jobRoutes } from "./jobs/job-routes.ts";
+import { rateLimit } from "./http/rate-limit.ts";
+import { keyRoutes } from "./keys/key-routes.ts";
 import { collectionRoutes } from "./quick/collection-routes.ts";
 import { quickRoutes } from "./quick/quick-routes.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
@@ -20,6 +26,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   app.set("query parser", "simple");
   app.use(requestContext(deps.logger));
   app.use(httpMetrics(deps.registry));
+  app.use(urlLengthLimit(deps.config.MAX_URL_BYTES));
   app.use(
     opsRoutes({
       registry: deps.registry,
@@ -27,14 +34,18 @@ export function buildApp(deps: ApiDeps): express.Express {
       checks: backingServiceChecks({ postgres: deps.prisma, redis: deps.redis }),
     }),
   );
+  app.use(openApiRoutes({ bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, maxUrlBytes: deps.config.MAX_URL_BYTES }));
   const v1 = express.Router();
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
-  v1.use(authenticate(deps.prisma));
+  v1.use(authenticate(deps.prisma, deps.keyUsage));
+  v1.use(rateLimit(deps.rateLimits, deps.logger));
+  for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, idempotency(deps));
   v1.use(quickRoutes(deps));
   v1.use(collectionRoutes(deps));
   v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
   v1.use(webhookRoutes(deps));
+  v1.use(keyRoutes(deps));
   app.use("/v1", v1);
   app.use(notFound);
   app.use(errorHandler);

@@ -6,13 +6,19 @@ import { AdmissionController, createPageQueue, createRedisConnection, jobFinishe
 import { closeServer, createLogger, createMetricsRegistry, exitOnConfigError, listen, onShutdownSignal } from "@browserfleet/runtime";
 import { buildApp } from "./app.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
+import { configureServer } from "./http/configure-server.ts";
+import { listAppRoutes } from "./openapi/list-app-routes.ts";
+import { startIdempotencySweep } from "./idempotency/idempotency-sweep.ts";
+import { RateLimiter } from "./http/rate-limiter.ts";
+import { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
 
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "api" });
-const prisma = createPrismaClient(config.DATABASE_URL);
-const redis = createRedisConnection(config.REDIS_URL, { failFast: true, connectionName: "api" });
+// Every dependency call is bounded, so a dead Postgres or Redis becomes a prompt 503, never a hang.
+const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
+const redis = createRedisConnection(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, connectionName: "api" });
 const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "api-events" });
-const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS, failFast: true });
+const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS, failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
 const admission = new AdmissionController({ redis, queue: pageQueue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
 const jobWaiter = new JobWaiter({
   subscriber,
@@ -25,6 +31,14 @@ for (const [name, emitter] of [["redis", redis], ["redis-events", subscriber], [
   emitter.on("error", (err: Error) => logger.warn({ err: { message: err.message }, connection: name }, "redis connection error"));
 }
 jobWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to job events"));
+const keyUsage = new KeyUsageRecorder({ prisma, logger, intervalMs: config.API_KEY_USAGE_FLUSH_MS });
+keyUsage.start();
+// Counters live in Redis under QUEUE_PREFIX, so every replica of one fleet shares them.
+const rateLimits = {
+  requests: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:requests`, windowSeconds: 60, timeoutMs: 1_500 }),
+  submissions: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:submissions`, windowSeconds: 1, timeoutMs: 1_500 }),
+};
+const idempotencySweep = startIdempotencySweep({ prisma, logger, intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS });
 
 let draining = false;
 const app = buildApp({
@@ -38,12 +52,12 @@ const app = buildApp({
   registry: createMetricsRegistry("api"),
   targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) },
   isDraining: () => draining,
+  rateLimits,
+  keyUsage,
 });
 const server = await listen(app, config.HOST, config.PORT);
-// Long-polls wait up to 120 s and sync calls up to the sync cap: the request timeout sits above both.
-server.requestTimeout = Math.max(130_000, config.SYNC_TIMEOUT_MS + 10_000);
-server.headersTimeout = 30_000;
-server.keepAliveTimeout = 65_000;
+configureServer(server, config, logger);
+logger.debug({ routes: listAppRoutes(app) }, "api routes");
 logger.info({ port: (server.address() as AddressInfo).port, host: config.HOST, allow_loopback_targets: config.ALLOW_LOOPBACK_TARGETS }, "api listening");
 if (config.ALLOW_LOOPBACK_TARGETS) logger.warn("ALLOW_LOOPBACK_TARGETS is on: 127.0.0.0/8 and ::1 pass the SSRF guard (local use and tests only)");
 
@@ -54,6 +68,8 @@ onShutdownSignal({
   steps: [
     { name: "http", run: () => closeServer(server) },
     { name: "job-waiter", run: () => jobWaiter.close() },
+    { name: "key-usage", run: () => keyUsage.close() },
+    { name: "idempotency-sweep", run: () => idempotencySweep.stop() },
     { name: "queue", run: () => pageQueue.close() },
     { name: "redis", run: () => redis.quit() },
     { name: "postgres", run: () => prisma.$disconnect() },

@@ -10,7 +10,8 @@ import { createDispatcherMetrics } from "./dispatcher-metrics.ts";
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "dispatcher" });
 const registry = createMetricsRegistry("dispatcher");
-const prisma = createPrismaClient(config.DATABASE_URL);
+// Bounded connection waits: a dead Postgres is a failed round (logged, retried), never a stuck loop.
+const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
 const redis = createRedisConnection(config.REDIS_URL, { connectionName: "dispatcher" });
 redis.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 

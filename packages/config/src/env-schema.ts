@@ -67,6 +67,8 @@ export const envSchema = z.object({
   WORKER_MAX_MEMORY_FRACTION: z.coerce.number().gt(0).max(1).default(0.9),
   JOB_MAX_ATTEMPTS: int(3, 1, 10),
   SYNC_TIMEOUT_MS: int(60_000, 1_000, 600_000),
+  /** Longest wait for a Postgres connection or query, or a request-path Redis command: past it the API answers 503, never hangs. */
+  DEPENDENCY_TIMEOUT_MS: int(5_000, 100, 60_000),
   BODY_LIMIT_BYTES: int(1_048_576, 1_024, 104_857_600),
   SHUTDOWN_TIMEOUT_MS: int(30_000, 0, 600_000),
   WEBHOOK_RETRY_SCALE: z.coerce.number().positive().max(1000).default(1),
@@ -81,6 +83,20 @@ export const envSchema = z.object({
   WEBHOOK_POLL_MS: int(200, 10, 60_000),
   /** An endpoint failing every delivery for this long is disabled (3 days). */
   WEBHOOK_DISABLE_AFTER_MS: int(259_200_000, 1_000, 31_536_000_000),
+  /** How often an API process writes its batch of API keys' last_used_at (one UPDATE for all). */
+  API_KEY_USAGE_FLUSH_MS: int(5_000, 50, 600_000),
+  /** How long a stored Idempotency-Key answer is kept (the contract says 24 h; tests shorten it). */
+  IDEMPOTENCY_TTL_SECONDS: int(86_400, 1, 2_592_000),
+  /** How long an in-flight Idempotency-Key claim holds its key; unset = SYNC_TIMEOUT_MS + 60 s. */
+  IDEMPOTENCY_LEASE_MS: z.coerce.number().int().min(1_000).max(3_600_000).optional(),
+  /** How often each API process deletes expired Idempotency-Key rows. */
+  IDEMPOTENCY_SWEEP_INTERVAL_MS: int(300_000, 100, 86_400_000),
+  /** API server: longest wait for a request's headers, for its whole request (not its answer), and idle keep-alive. */
+  HTTP_HEADERS_TIMEOUT_MS: int(20_000, 1_000, 600_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(60_000, 1_000, 3_600_000),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
+  /** Longest request URL (path + query) the API reads; longer ones get the 400 envelope. */
+  MAX_URL_BYTES: int(8_192, 256, 65_536),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

@@ -16,4 +16,8 @@ export * from "./schemas/credits.ts";
 export * from "./crawl/index.ts";
 export * from "./schemas/webhooks.ts";
 export * from "./webhooks/index.ts";
+export * from "./schemas/keys.ts";
+export * from "./schemas/rate-limits.ts";
 export * from "./net/webhook-target.ts";
+export * from "./idempotency/index.ts";
+export * from "./openapi/index.ts";
