@@ -394,6 +394,14 @@ describe("crawl validation", () => {
     expect(paths).not.toContain("include_paths.0");
   });
 
+  it("answers 400 for a pattern that could backtrack catastrophically, since workers run it on every link", async () => {
+    const res = await client.post("/v1/quick/crawl", { url: "http://127.0.0.1:9/", include_paths: ["^/docs/.*"], exclude_paths: ["(a+)+$", "^/([a-z]+)*/x"] });
+    expect(res.status).toBe(400);
+    const paths = (res.body.details as { path: string; message: string }[]).map((d) => d.path);
+    expect(paths).toEqual(["exclude_paths.0", "exclude_paths.1"]);
+    expect(JSON.stringify(res.body.details)).toContain("backtrack");
+  });
+
   it("answers 400 for limit 5001 and max_depth 11, naming each field", async () => {
     const res = await client.post("/v1/quick/crawl", { url: "http://127.0.0.1:9/", limit: 5001, max_depth: 11 });
     expect(res.status).toBe(400);

@@ -1,3 +1,4 @@
+import safeRegex from "safe-regex2";
 import { z } from "zod";
 import { MAX_JSON_DEPTH, isJsonDepthWithin } from "./json-depth.ts";
 
@@ -98,7 +99,9 @@ const pathPattern = z
     } catch {
       return false;
     }
-  }, "not a valid regular expression");
+  }, { message: "not a valid regular expression", abort: true })
+  // Workers run these on every discovered URL: a nested quantifier like (a+)+ could stall a worker for every tenant.
+  .refine((p) => safeRegex(p), "pattern could backtrack catastrophically (nested or too many quantifiers); simplify it");
 
 export const quickCrawlBody = z.object({
   url: targetUrl,
