@@ -10,6 +10,7 @@ import { createPrismaClient, createWorkspace, grantCredits } from "@browserfleet
 import { createTemporaryDatabase } from "@browserfleet/db/testing";
 import { createRedisConnection } from "@browserfleet/queue";
 import { startApp, type AppProcess } from "../test/support/app-process.ts";
+import { localFleetEnv } from "../test/support/test-stack.ts";
 import { runAutocannon, type LoadResult } from "./support/api-load.ts";
 import { fmt } from "./stats.ts";
 
@@ -22,14 +23,9 @@ const prefix = `bench_api_${process.pid}`;
 const database = await createTemporaryDatabase();
 const prisma = createPrismaClient(database.url);
 const env = {
-  DATABASE_URL: database.url,
-  REDIS_URL: redisUrl,
+  ...localFleetEnv({ databaseUrl: database.url, redisUrl }),
   QUEUE_PREFIX: prefix,
-  PORT: "0",
-  ALLOW_LOOPBACK_TARGETS: "true",
-  DNS_LOOPBACK_ONLY: "true",
-  // As in production: every request writes its log line, and that cost is part of what is measured.
-  LOG_LEVEL: "info",
+  // As in production: every request writes its log line (info), and that cost is part of what is measured.
   NODE_ENV: "production",
 };
 let api: AppProcess | undefined;

@@ -8,6 +8,7 @@ import { createPrismaClient, createWorkspace, grantCredits } from "@browserfleet
 import { createTemporaryDatabase } from "@browserfleet/db/testing";
 import { createRedisConnection } from "@browserfleet/queue";
 import { startApp, type AppProcess } from "../test/support/app-process.ts";
+import { localFleetEnv } from "../test/support/test-stack.ts";
 import { fmt, percentile, runConcurrently } from "./stats.ts";
 
 const { values } = parseArgs({ options: { requests: { type: "string", default: "2000" }, concurrency: { type: "string", default: "16" } } });
@@ -20,16 +21,7 @@ const database = await createTemporaryDatabase();
 const prisma = createPrismaClient(database.url);
 let api: AppProcess | undefined;
 try {
-  api = await startApp("api", {
-    DATABASE_URL: database.url,
-    REDIS_URL: redisUrl,
-    QUEUE_PREFIX: prefix,
-    PORT: "0",
-    ALLOW_LOOPBACK_TARGETS: "true",
-    DNS_LOOPBACK_ONLY: "true",
-    LOG_LEVEL: "info",
-    NODE_ENV: "production",
-  });
+  api = await startApp("api", { ...localFleetEnv({ databaseUrl: database.url, redisUrl }), QUEUE_PREFIX: prefix, NODE_ENV: "production" });
   const url = `http://127.0.0.1:${api.port}/v1/quick/scrape`;
   const { workspace, apiKey } = await createWorkspace(prisma, { name: "bench" });
   await grantCredits(prisma, { workspaceId: workspace.id, amount: 50_000_000 });

@@ -11,6 +11,7 @@ import { newSigningSecret, serializeEnvelope, signatureHeaders } from "@browserf
 import { createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
 import { createTemporaryDatabase } from "@browserfleet/db/testing";
 import { startApp, type AppProcess } from "../test/support/app-process.ts";
+import { localFleetEnv } from "../test/support/test-stack.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/support/webhook-receiver.ts";
 import { fmt, percentile, runConcurrently } from "./stats.ts";
 
@@ -151,15 +152,8 @@ try {
     await prisma.webhookEndpoint.create({ data: { workspaceId: workspace.id, url: receiver.url(`/hook-${i}`), events: [] } });
     workspaceIds.push(workspace.id);
   }
-  const env = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    DISPATCHER_PORT: "0",
-    ALLOW_LOOPBACK_TARGETS: "true",
-    DNS_LOOPBACK_ONLY: "true",
-    LOG_LEVEL: "info", // the "dispatcher ready" line is info; delivered attempts log at debug
-    WEBHOOK_CONCURRENCY: String(CONCURRENCY),
-  };
+  // Info level: the "dispatcher ready" line is info; delivered attempts log at debug.
+  const env = { ...localFleetEnv({ databaseUrl: database.url, redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }), WEBHOOK_CONCURRENCY: String(CONCURRENCY) };
   process.stdout.write(`webhooks: ${ENDPOINTS} endpoints, one per workspace (4 attempts open each at most), ${CONCURRENCY} attempts per dispatcher, receiver answers 200 at once\n`);
   process.stdout.write(`${"path".padEnd(46)} ${"procs".padStart(5)} ${"events".padStart(7)} ${"events/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)}\n`);
   progress("baseline…");

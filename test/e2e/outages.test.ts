@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createPrismaClient, createWorkspace, grantCredits, type PrismaClient } from "@browserfleet/db";
 import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
@@ -9,7 +8,7 @@ import { allResults, balanceAndLedger, waitForJob, waitUntil } from "../support/
 import { startPrivatePostgres, type PrivatePostgres } from "../support/private-postgres.ts";
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.ts";
 import { startTcpCutProxy, type TcpCutProxy } from "../support/tcp-cut-proxy.ts";
-import { TEST_CHROMIUM_ARGS } from "../support/test-stack.ts";
+import { localFleetEnv } from "../support/test-stack.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.ts";
 
 // The fleet runs on a Postgres cluster and a Redis of this file's own, reached through proxies
@@ -43,25 +42,13 @@ beforeAll(async () => {
   const viaProxy = new URL(database.url);
   viaProxy.port = String(pgProxy.port);
   const env: Record<string, string> = {
-    DATABASE_URL: viaProxy.toString(),
-    REDIS_URL: `redis://127.0.0.1:${redisProxy.port}`,
-    QUEUE_PREFIX: `bft_${randomBytes(5).toString("hex")}`,
-    PORT: "0",
-    WORKER_PORT: "0",
-    DISPATCHER_PORT: "0",
-    ALLOW_LOOPBACK_TARGETS: "true",
-    DNS_LOOPBACK_ONLY: "true",
-    CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
-    LOG_LEVEL: "info",
-    NODE_ENV: "test",
-    SHUTDOWN_TIMEOUT_MS: "10000",
+    ...localFleetEnv({ databaseUrl: viaProxy.toString(), redisUrl: `redis://127.0.0.1:${redisProxy.port}` }),
     // Short leases and a fast reconciler: lost work comes back within seconds.
     JOB_LOCK_MS: "3000",
     RECONCILE_INTERVAL_MS: "1000",
     RECONCILE_GRACE_MS: "2000",
     DEPENDENCY_TIMEOUT_MS: String(DEPENDENCY_TIMEOUT_MS),
     WEBHOOK_RETRY_SCALE: "0.01",
-    ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
   };
   // allSettled: a failure must not leave a sibling that finishes starting afterwards unstopped.
   const launched = await Promise.allSettled((["api", "worker", "dispatcher"] as const).map((name) => startApp(name, env)));

@@ -6,6 +6,28 @@ import { startApp, type AppProcess } from "./app-process.ts";
 /** Chromium never resolves names outside this machine during tests. */
 export const TEST_CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"];
 
+/**
+ * What every process of a test or bench fleet gets: its own queue prefix, ports the OS picks,
+ * loopback targets allowed and no DNS beyond localhost (nothing leaves the machine).
+ */
+export function localFleetEnv(urls: { databaseUrl: string; redisUrl: string }): Record<string, string> {
+  return {
+    DATABASE_URL: urls.databaseUrl,
+    REDIS_URL: urls.redisUrl,
+    QUEUE_PREFIX: `bft_${randomBytes(5).toString("hex")}`,
+    PORT: "0",
+    WORKER_PORT: "0",
+    DISPATCHER_PORT: "0",
+    ALLOW_LOOPBACK_TARGETS: "true",
+    DNS_LOOPBACK_ONLY: "true",
+    CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
+    LOG_LEVEL: "info",
+    NODE_ENV: "test",
+    SHUTDOWN_TIMEOUT_MS: "10000",
+    ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
+  };
+}
+
 export interface TestStack {
   apiUrl: string;
   env: Record<string, string>;
@@ -28,21 +50,9 @@ export interface TestStack {
 export async function startTestStack(options: { workers?: number; dispatchers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
   const database = await createTemporaryDatabase();
   const env: Record<string, string> = {
-    DATABASE_URL: database.url,
-    REDIS_URL: process.env.REDIS_URL ?? "redis://127.0.0.1:6379",
-    QUEUE_PREFIX: `bft_${randomBytes(5).toString("hex")}`,
-    PORT: "0",
-    WORKER_PORT: "0",
-    DISPATCHER_PORT: "0",
-    ALLOW_LOOPBACK_TARGETS: "true",
-    DNS_LOOPBACK_ONLY: "true",
-    CHROMIUM_EXTRA_ARGS: JSON.stringify(TEST_CHROMIUM_ARGS),
-    LOG_LEVEL: "info",
-    NODE_ENV: "test",
-    SHUTDOWN_TIMEOUT_MS: "10000",
+    ...localFleetEnv({ databaseUrl: database.url, redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }),
     ...options.env,
   };
-  if (process.env.CHROMIUM_PATH) env.CHROMIUM_PATH = process.env.CHROMIUM_PATH;
   const prisma = createPrismaClient(database.url);
   const started: AppProcess[] = [];
   const workers: AppProcess[] = [];
