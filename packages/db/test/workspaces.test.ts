@@ -56,6 +56,8 @@ describe("createWorkspace", () => {
       workspaceId: workspace.id,
       revokedAt: null,
       maxConcurrency: 4,
+      requestsPerMinute: 600,
+      submissionsPerSecond: 30,
     });
     expect(await findApiKeyByHash(prisma, hashApiKey("agt_live_00000000000000000000000000000000"))).toBeNull();
   });
