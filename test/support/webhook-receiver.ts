@@ -67,10 +67,18 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       } catch {
         body = { id: "", type: "(not JSON)", created_at: "", workspace_id: "", data: {} };
       }
-      const reply = (): void => {
+      // A request is open until it is answered or its sender gives up (a timed-out attempt has ended).
+      let closed = false;
+      const close = (): void => {
+        if (closed) return;
+        closed = true;
         open -= 1;
         bump(openPerEvent, eventId, -1);
         bump(openPerPath, path, -1);
+      };
+      res.on("close", close);
+      const reply = (): void => {
+        close();
         received.push({ path, headers: req.headers, rawBody, body, receivedAt: Date.now(), status: answer.status });
         res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
         res.end("ok");

@@ -23,6 +23,20 @@ export interface ClaimedWebhookTask {
   previousSecret: string | null;
 }
 
+interface ClaimRow {
+  task_id: string;
+  attempts: number;
+  endpoint_id: string;
+  url: string;
+  event_id: string;
+  type: string;
+  created_at: Date;
+  workspace_id: string;
+  data: unknown;
+  signing_secret: string;
+  previous_signing_secret: string | null;
+}
+
 const INTERRUPTED = "attempt interrupted: the dispatcher stopped before recording its outcome; retrying";
 
 /**
@@ -37,23 +51,11 @@ export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Prom
   // Lock only the endpoints this claim can fill (with room for ones holding fewer due tasks), so
   // other dispatchers find the rest unlocked instead of skipping every endpoint.
   const endpointsToLock = Math.min(options.maxTasks, 2 * Math.ceil(options.maxTasks / options.perEndpoint));
-  // One statement: its locks last only as long as it runs, and it costs one round trip.
-  const rows = await prisma.$queryRaw<
-    {
-      task_id: string;
-      attempts: number;
-      endpoint_id: string;
-      url: string;
-      event_id: string;
-      type: string;
-      created_at: Date;
-      workspace_id: string;
-      data: unknown;
-      signing_secret: string;
-      previous_signing_secret: string | null;
-    }[]
-  >`
-    WITH locked AS (
+  // Two statements in one transaction: the second takes its snapshot after the endpoint locks are
+  // held, so it sees every claim committed before them (one statement would count in-flight
+  // attempts and due tasks as of before the lock, and could take a task another dispatcher just took).
+  const rows = await prisma.$transaction(async (tx) => {
+    const locked = await tx.$queryRaw<{ id: string }[]>`
       SELECT e.id FROM webhook_endpoints e
       WHERE EXISTS (
         SELECT 1 FROM webhook_tasks t
@@ -63,45 +65,50 @@ export async function claimWebhookTasks(prisma: Db, options: ClaimOptions): Prom
       )
       ORDER BY random()
       LIMIT ${endpointsToLock}::int
-      FOR UPDATE OF e SKIP LOCKED
-    ), inflight AS (
-      SELECT t.endpoint_id, count(*)::int AS n FROM webhook_tasks t JOIN locked l ON l.id = t.endpoint_id
-      WHERE t.state = 'sending' AND t.locked_until >= now()
-      GROUP BY t.endpoint_id
-    ), ranked AS (
-      SELECT t.id, t.endpoint_id, t.state AS prev_state, t.due_at,
-        row_number() OVER (PARTITION BY t.endpoint_id ORDER BY t.due_at, t.id) AS rn
-      FROM webhook_tasks t
-      JOIN locked l ON l.id = t.endpoint_id
-      JOIN webhook_endpoints e ON e.id = t.endpoint_id
-      JOIN outbox_events o ON o.id = t.event_id
-      WHERE ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
-        AND (e.enabled OR o.type = 'webhook.test')
-    ), picked AS (
-      SELECT r.id, r.prev_state FROM ranked r
-      LEFT JOIN inflight i ON i.endpoint_id = r.endpoint_id
-      WHERE r.rn <= ${options.perEndpoint}::int - coalesce(i.n, 0)
-      ORDER BY r.due_at, r.id
-      LIMIT ${options.maxTasks}::int
-    ), claimed AS (
-      UPDATE webhook_tasks t
-      SET state = 'sending', attempts = t.attempts + 1, locked_until = now() + ${options.leaseMs}::float8 * interval '1 millisecond'
-      FROM picked p
-      WHERE t.id = p.id
-      RETURNING t.id, t.attempts, t.endpoint_id, t.event_id, p.prev_state
-    ), interrupted AS (
-      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, delivered_at, error, next_attempt_at)
-      SELECT gen_random_uuid(), c.endpoint_id, c.event_id, o.type, c.attempts - 1, now(), ${INTERRUPTED}, now()
-      FROM claimed c JOIN outbox_events o ON o.id = c.event_id
-      WHERE c.prev_state = 'sending'
-    )
-    SELECT c.id AS task_id, c.attempts, e.id AS endpoint_id, e.url, o.id AS event_id, o.type, o.created_at,
-      o.workspace_id, o.data, w.signing_secret,
-      CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_signing_secret END AS previous_signing_secret
-    FROM claimed c
-    JOIN webhook_endpoints e ON e.id = c.endpoint_id
-    JOIN outbox_events o ON o.id = c.event_id
-    JOIN workspaces w ON w.id = o.workspace_id`;
+      FOR UPDATE OF e SKIP LOCKED`;
+    if (locked.length === 0) return [];
+    const ids = locked.map((e) => e.id);
+    return tx.$queryRaw<ClaimRow[]>`
+      WITH inflight AS (
+        SELECT t.endpoint_id, count(*)::int AS n FROM webhook_tasks t
+        WHERE t.endpoint_id = ANY(${ids}::uuid[]) AND t.state = 'sending' AND t.locked_until >= now()
+        GROUP BY t.endpoint_id
+      ), ranked AS (
+        SELECT t.id, t.endpoint_id, t.state AS prev_state, t.due_at,
+          row_number() OVER (PARTITION BY t.endpoint_id ORDER BY t.due_at, t.id) AS rn
+        FROM webhook_tasks t
+        JOIN webhook_endpoints e ON e.id = t.endpoint_id
+        JOIN outbox_events o ON o.id = t.event_id
+        WHERE t.endpoint_id = ANY(${ids}::uuid[])
+          AND ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
+          AND (e.enabled OR o.type = 'webhook.test')
+      ), picked AS (
+        SELECT r.id, r.prev_state FROM ranked r
+        LEFT JOIN inflight i ON i.endpoint_id = r.endpoint_id
+        WHERE r.rn <= ${options.perEndpoint}::int - coalesce(i.n, 0)
+        ORDER BY r.due_at, r.id
+        LIMIT ${options.maxTasks}::int
+      ), claimed AS (
+        UPDATE webhook_tasks t
+        SET state = 'sending', attempts = t.attempts + 1, locked_until = now() + ${options.leaseMs}::float8 * interval '1 millisecond'
+        FROM picked p
+        -- Re-checked on the row's newest version: a task is never taken while another lease holds it.
+        WHERE t.id = p.id AND ((t.state = 'pending' AND t.due_at <= now()) OR (t.state = 'sending' AND t.locked_until < now()))
+        RETURNING t.id, t.attempts, t.endpoint_id, t.event_id, p.prev_state
+      ), interrupted AS (
+        INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, delivered_at, error, next_attempt_at)
+        SELECT gen_random_uuid(), c.endpoint_id, c.event_id, o.type, c.attempts - 1, now(), ${INTERRUPTED}, now()
+        FROM claimed c JOIN outbox_events o ON o.id = c.event_id
+        WHERE c.prev_state = 'sending'
+      )
+      SELECT c.id AS task_id, c.attempts, e.id AS endpoint_id, e.url, o.id AS event_id, o.type, o.created_at,
+        o.workspace_id, o.data, w.signing_secret,
+        CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_signing_secret END AS previous_signing_secret
+      FROM claimed c
+      JOIN webhook_endpoints e ON e.id = c.endpoint_id
+      JOIN outbox_events o ON o.id = c.event_id
+      JOIN workspaces w ON w.id = o.workspace_id`;
+  });
   return rows.map((r) => ({
     taskId: r.task_id,
     attempt: r.attempts,
