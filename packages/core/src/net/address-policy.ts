@@ -7,11 +7,16 @@ import ipaddr from "ipaddr.js";
  */
 export function isAddressAllowed(address: string, allowLoopback: boolean): boolean {
   if (!ipaddr.isValid(address)) return false;
+  const range = addressRange(address);
+  if (range === "unicast") return true;
+  return allowLoopback && range === "loopback";
+}
+
+/** ipaddr.js's range name of a valid address, an IPv4-mapped IPv6 address judged as its IPv4 self. */
+export function addressRange(address: string): string {
   let parsed = ipaddr.parse(address);
   if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
     parsed = (parsed as ipaddr.IPv6).toIPv4Address();
   }
-  const range = parsed.range();
-  if (range === "unicast") return true;
-  return allowLoopback && range === "loopback";
+  return parsed.range();
 }

@@ -18,7 +18,7 @@ export const systemLookup: HostLookup = async (hostname) => {
 };
 
 /** `[::1]` → `::1`; URL keeps IPv6 literals bracketed. */
-function bareHost(url: URL): string {
+export function bareHost(url: URL): string {
   const h = url.hostname;
   return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
 }

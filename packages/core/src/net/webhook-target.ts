@@ -1,6 +1,6 @@
 import ipaddr from "ipaddr.js";
-import { isAddressAllowed } from "./address-policy.ts";
-import type { TargetPolicy } from "./target-url-guard.ts";
+import { addressRange, isAddressAllowed } from "./address-policy.ts";
+import { bareHost, type TargetPolicy } from "./target-url-guard.ts";
 
 export type WebhookTargetVerdict =
   | { allowed: true; url: URL; addresses: string[] }
@@ -20,7 +20,7 @@ export async function resolveWebhookTarget(raw: string, policy: TargetPolicy): P
     return { allowed: false, reason: "not a valid absolute URL" };
   }
   if (url.protocol !== "https:" && url.protocol !== "http:") return { allowed: false, reason: `scheme ${url.protocol} is not allowed; use https` };
-  const host = url.hostname.startsWith("[") ? url.hostname.slice(1, -1) : url.hostname;
+  const host = bareHost(url);
   let addresses: string[];
   if (ipaddr.isValid(host)) {
     addresses = [host];
@@ -36,14 +36,8 @@ export async function resolveWebhookTarget(raw: string, policy: TargetPolicy): P
   if (refused !== undefined) {
     return { allowed: false, reason: `${host} resolves to ${refused}, a private, loopback, link-local or reserved address` };
   }
-  if (url.protocol === "http:" && !addresses.every((a) => isLoopback(a))) {
+  if (url.protocol === "http:" && !addresses.every((a) => addressRange(a) === "loopback")) {
     return { allowed: false, reason: "webhook URLs must use https (plain http is accepted only for allowed loopback receivers)" };
   }
   return { allowed: true, url, addresses };
-}
-
-function isLoopback(address: string): boolean {
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === "ipv6" && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) parsed = (parsed as ipaddr.IPv6).toIPv4Address();
-  return parsed.range() === "loopback";
 }
