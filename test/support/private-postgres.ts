@@ -1,9 +1,9 @@
 import { execFile } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { sparePort } from "./private-redis.ts";
 
 const run = promisify(execFile);
 
@@ -21,17 +21,6 @@ export interface PrivatePostgres {
 }
 
 export const POSTGRES_BIN = process.env.POSTGRES_BIN ?? "/usr/lib/postgresql/15/bin";
-
-async function sparePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** initdb and pg_ctl refuse to run as root: as root they run as the postgres user. */
 function asServerUser(binary: string, args: string[]): [string, string[]] {

@@ -11,7 +11,8 @@ export interface PrivateRedis {
   start(): Promise<void>;
 }
 
-async function sparePort(): Promise<number> {
+/** A loopback port nothing listens on right now. */
+export async function sparePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
