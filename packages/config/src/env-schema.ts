@@ -97,6 +97,12 @@ export const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
   /** Longest request URL (path + query) the API reads; longer ones get the 400 envelope. */
   MAX_URL_BYTES: int(8_192, 256, 65_536),
+  // --- settings: tenant input (regexes, routing, keys) ---
+  // --- settings: DNS ---
+  // --- settings: results (caps, paging, retention, blob store) ---
+  // --- settings: worker robustness (retries, reconciler) ---
+  // --- settings: API lifecycle (sync calls, shutdown) ---
+  // --- settings: operations (Chromium sandbox, supervisor, webhook sweep) ---
 });
 
 export type AppConfig = z.infer<typeof envSchema>;
