@@ -237,6 +237,39 @@ describe("crawl of a known site", () => {
   );
 });
 
+describe("crawl depth is the shortest path", () => {
+  it(
+    "a shorter path found while a page waits or runs lowers its depth, so its links count from there",
+    async () => {
+      const site = await siteForTest();
+      const client = await newClient("crawl-shortest");
+      const itemAt = (path: string) => stack.prisma.jobItem.findFirst({ where: { url: `${site.origin}${path}` }, select: { status: true, depth: true } });
+      const until = async (check: () => Promise<boolean> | boolean): Promise<void> => {
+        while (!(await check())) await new Promise((r) => setTimeout(r, 50));
+      };
+      // The short path is slow: /sp/target is first found by the long one (depth 3) and runs, held, meanwhile.
+      site.hold("/sp/short");
+      site.hold("/sp/target");
+      const running = crawl(client, { url: `${site.origin}/sp`, max_depth: 3, use_sitemap: false });
+      running.catch(() => undefined); // awaited below; a failure above must not also surface as unhandled
+      await until(() => site.hits("/sp/target") === 1 && site.hits("/sp/short") === 1);
+      expect(await itemAt("/sp/target")).toEqual({ status: "running", depth: 3 });
+      site.release("/sp/short");
+      await until(async () => (await itemAt("/sp/short"))?.status === "completed");
+      // Found again at depth 2 while running: its discoveries are counted from the stored, lowered depth.
+      expect(await itemAt("/sp/target")).toEqual({ status: "running", depth: 2 });
+      site.release("/sp/target");
+
+      const run = await running;
+      expect(resultUrls(run)).toEqual(urlsOf(site, ["/sp", "/sp/short", "/sp/long", "/sp/long/2", "/sp/target", "/sp/target/child"]));
+      expect(await itemAt("/sp/target/child")).toEqual({ status: "completed", depth: 3 });
+      expectCleanCrawl(site, run);
+      expect(site.hits("/sp/target/child/grand")).toBe(0);
+    },
+    CRAWL_TIMEOUT,
+  );
+});
+
 describe("crawl path filters", () => {
   it(
     "include_paths keeps only matching pathnames (the start URL is fetched anyway); the others do not count toward limit",
@@ -394,12 +427,20 @@ describe("crawl validation", () => {
     expect(paths).not.toContain("include_paths.0");
   });
 
-  it("answers 400 for a pattern that could backtrack catastrophically, since workers run it on every link", async () => {
-    const res = await client.post("/v1/quick/crawl", { url: "http://127.0.0.1:9/", include_paths: ["^/docs/.*"], exclude_paths: ["(a+)+$", "^/([a-z]+)*/x"] });
+  it("answers 400 for what RE2 cannot run (backreferences, lookarounds), naming each index and why", async () => {
+    const res = await client.post("/v1/quick/crawl", { url: "http://127.0.0.1:9/", include_paths: ["^/docs/.*", "^/(?!admin)"], exclude_paths: ["(a)\\1", "(?<=/)x"] });
     expect(res.status).toBe(400);
-    const paths = (res.body.details as { path: string; message: string }[]).map((d) => d.path);
-    expect(paths).toEqual(["exclude_paths.0", "exclude_paths.1"]);
-    expect(JSON.stringify(res.body.details)).toContain("backtrack");
+    const details = res.body.details as { path: string; message: string }[];
+    expect(details.map((d) => d.path)).toEqual(["include_paths.1", "exclude_paths.0", "exclude_paths.1"]);
+    expect(details.map((d) => d.message.split(" are not supported")[0])).toEqual(["lookaheads such as (?!…)", "backreferences such as \\1", "lookbehinds such as (?<=…)"]);
+    expect(details[0]!.message).toContain("RE2");
+  });
+
+  it("accepts patterns that backtrack on RegExp, such as (\\w|\\d)*x$: they run on RE2 in linear time", async () => {
+    const own = await newClient("crawl-re2");
+    const res = await own.post("/v1/quick/crawl", { url: "http://127.0.0.1:9/", exclude_paths: ["(\\w|\\d)*x$", "(a+)+$", "^/([a-z]+)*/x"], limit: 1 });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    expect((await own.post(`/v1/jobs/${res.body.id as string}/cancel`)).status).toBeLessThan(500);
   });
 
   it("answers 400 for limit 5001 and max_depth 11, naming each field", async () => {

@@ -16,6 +16,13 @@ import type { AddressInfo, Socket } from "node:net";
  *   /only-in-sitemap → /only-in-sitemap/child → /only-in-sitemap/child/grand
  *   /only-in-index         (listed only by the sitemap index that robots.txt names)
  *
+ * Apart from that graph (nothing above links to it), a shortest-path one, for `max_depth` 3:
+ *   /sp → /sp/short, /sp/long;  /sp/long → /sp/long/2 → /sp/target;  /sp/short → /sp/target
+ *   /sp/target → /sp/target/child → /sp/target/child/grand
+ * /sp/target is at depth 2 by the short path and 3 by the long one, so /sp/target/child (3) is
+ * within max_depth 3 only by the short path. `hold` keeps a page's answer back, so a test can
+ * make the short path slow.
+ *
  * /robots.txt disallows /private/ for `*` (and everything for `otherbot`) and names
  * /sitemap_index.xml, an index of /sitemap-extra.xml (→ /only-in-index). /sitemap.xml, the
  * default location, lists /, /a, /only-in-sitemap, /private/in-sitemap and two off-origin URLs.
@@ -34,6 +41,9 @@ export interface CrawlSite {
   linksOf(path: string): string[];
   /** URLs the sitemaps list when they are served (the default one, then the index's). */
   sitemapUrls(): string[];
+  /** Requests for `path` wait, unanswered, until `release(path)` (earlier and later ones alike). */
+  hold(path: string): void;
+  release(path: string): void;
   close(): Promise<void>;
 }
 
@@ -85,6 +95,8 @@ export async function startCrawlSite(options: CrawlSiteOptions = {}): Promise<Cr
   const serveSitemap = options.sitemap ?? true;
   const hits = new Map<string, number>();
   const offOrigin: string[] = [];
+  // Held paths, each with the answers waiting for its release.
+  const held = new Map<string, (() => void)[]>();
 
   const other = await listen((req, res) => {
     offOrigin.push(`${req.headers.host ?? "?"}${req.url ?? ""}`);
@@ -115,12 +127,18 @@ export async function startCrawlSite(options: CrawlSiteOptions = {}): Promise<Cr
     if (path === "/private/secret") return ["/private/leak"];
     if (path === "/only-in-sitemap") return ["/only-in-sitemap/child"];
     if (path === "/only-in-sitemap/child") return ["/only-in-sitemap/child/grand"];
+    if (path === "/sp") return ["/sp/short", "/sp/long"];
+    if (path === "/sp/long") return ["/sp/long/2"];
+    if (path === "/sp/long/2" || path === "/sp/short") return ["/sp/target"];
+    if (path === "/sp/target") return ["/sp/target/child"];
+    if (path === "/sp/target/child") return ["/sp/target/child/grand"];
     return [];
   };
 
   const isPage = (path: string): boolean => {
     if (["/", "/a", "/a/1", "/a/2", "/a/1/x", "/b", "/c", "/c/child", "/landed", "/landed/child"].includes(path)) return true;
     if (["/private/secret", "/private/leak", "/private/in-sitemap", "/only-in-sitemap", "/only-in-sitemap/child", "/only-in-sitemap/child/grand", "/only-in-index"].includes(path)) return true;
+    if (["/sp", "/sp/short", "/sp/long", "/sp/long/2", "/sp/target", "/sp/target/child", "/sp/target/child/grand"].includes(path)) return true;
     const deep = /^\/b\/deep\/(\d+)$/.exec(path);
     return deep !== null && Number(deep[1]) >= 1 && Number(deep[1]) <= DEEPEST_B;
   };
@@ -171,7 +189,10 @@ export async function startCrawlSite(options: CrawlSiteOptions = {}): Promise<Cr
       return;
     }
     if (!isPage(path)) return notFound();
-    send(200, "text/html; charset=utf-8", page(`crawl ${path}`, linksOf(path)));
+    const answer = (): void => send(200, "text/html; charset=utf-8", page(`crawl ${path}`, linksOf(path)));
+    const waiting = held.get(path);
+    if (waiting === undefined) return answer();
+    waiting.push(answer);
   });
   origin = `http://127.0.0.1:${main.port}`;
   localhostOrigin = `http://localhost:${main.port}`;
@@ -184,6 +205,12 @@ export async function startCrawlSite(options: CrawlSiteOptions = {}): Promise<Cr
     offOriginHits: () => [...offOrigin],
     linksOf,
     sitemapUrls: () => (serveSitemap ? [...defaultSitemap(), ...(serveRobots ? indexedSitemap() : [])] : []),
+    hold: (path) => void held.set(path, held.get(path) ?? []),
+    release: (path) => {
+      const waiting = held.get(path) ?? [];
+      held.delete(path);
+      for (const answer of waiting) answer();
+    },
     close: async () => {
       await Promise.all([main.close(), other.close()]);
     },

@@ -1,5 +1,5 @@
-import safeRegex from "safe-regex2";
 import { z } from "zod";
+import { MAX_PATH_PATTERNS, MAX_PATH_PATTERN_LENGTH, compilePathPatterns } from "../crawl/path-pattern.ts";
 import { MAX_JSON_DEPTH, isJsonDepthWithin } from "./json-depth.ts";
 
 /** Content a scrape can return; unknown strings in `formats` are ignored, as the contract says. */
@@ -40,6 +40,8 @@ export const quickScrapeBody = z.object({
   ...pageOptions,
   formats,
   max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
+  /** The viewport unless asked (a full page is clipped at SCREENSHOT_MAX_HEIGHT). */
+  full_page: z.boolean().default(false),
 });
 export type QuickScrapeBody = z.infer<typeof quickScrapeBody>;
 
@@ -74,6 +76,8 @@ const multiPageOptions = {
   max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
   timeout_ms: pageOptions.timeout_ms,
   wait_until: pageOptions.wait_until,
+  /** Screenshots of the viewport unless asked: a full page of every URL is what made results unbounded. */
+  full_page: z.boolean().default(false),
   /** Batches and crawls are always async; `async: false` is accepted and ignored rather than refused. */
   async: z.boolean().optional(),
 };
@@ -86,29 +90,22 @@ export type QuickBatchBody = z.infer<typeof quickBatchBody>;
 
 export const MAX_CRAWL_LIMIT = 5000;
 export const MAX_CRAWL_DEPTH = 10;
-const MAX_PATH_PATTERNS = 50;
-
-const pathPattern = z
-  .string()
-  .min(1)
-  .max(512)
-  .refine((p) => {
-    try {
-      new RegExp(p);
-      return true;
-    } catch {
-      return false;
-    }
-  }, { message: "not a valid regular expression", abort: true })
-  // Workers run these on every discovered URL: a nested quantifier like (a+)+ could stall a worker for every tenant.
-  .refine((p) => safeRegex(p), "pattern could backtrack catastrophically (nested or too many quantifiers); simplify it");
+// Workers run these on every discovered link: compiled with RE2 (linear time), each and together bounded in size.
+const pathPatterns = z
+  .array(z.string().min(1).max(MAX_PATH_PATTERN_LENGTH))
+  .max(MAX_PATH_PATTERNS)
+  .superRefine((sources, ctx) => {
+    const compiled = compilePathPatterns(sources);
+    if (!compiled.ok) for (const problem of compiled.problems) ctx.addIssue({ code: "custom", path: [problem.index], message: problem.message });
+  })
+  .default([]);
 
 export const quickCrawlBody = z.object({
   url: targetUrl,
   limit: z.number().int().min(1).max(MAX_CRAWL_LIMIT).default(50),
   max_depth: z.number().int().min(0).max(MAX_CRAWL_DEPTH).default(2),
-  include_paths: z.array(pathPattern).max(MAX_PATH_PATTERNS).default([]),
-  exclude_paths: z.array(pathPattern).max(MAX_PATH_PATTERNS).default([]),
+  include_paths: pathPatterns,
+  exclude_paths: pathPatterns,
   allow_subdomains: z.boolean().default(false),
   ignore_query_parameters: z.boolean().default(true),
   respect_robots_txt: z.boolean().default(true),
