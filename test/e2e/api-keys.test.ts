@@ -21,9 +21,11 @@ interface KeyPage {
 let stack: TestStack;
 let second: AppProcess;
 let urls: [string, string];
+const KEY_CAP = 5;
 
 beforeAll(async () => {
-  stack = await startTestStack({ workers: 0, env: { API_KEY_USAGE_FLUSH_MS: "200" } });
+  // A small key cap, above what the other tests here create per workspace (at most 4).
+  stack = await startTestStack({ workers: 0, env: { API_KEY_USAGE_FLUSH_MS: "200", MAX_API_KEYS_PER_WORKSPACE: String(KEY_CAP) } });
   second = await stack.startApi();
   urls = [stack.apiUrl, `http://127.0.0.1:${second.port}`];
 });
@@ -86,6 +88,28 @@ describe("POST /v1/keys", () => {
       expect(res.body.details).toEqual([expect.objectContaining({ path: "name" })]);
     }
     expectError(await client.call("POST", "/v1/keys", { rawBody: "name=x", headers: { "content-type": "text/plain" } }), 415, "UNSUPPORTED_MEDIA_TYPE");
+  });
+});
+
+describe("the cap of active keys per workspace", () => {
+  it("refuses creates past MAX_API_KEYS_PER_WORKSPACE with 409 KEY_LIMIT_REACHED, also when they race on both processes", async () => {
+    const { apiKey } = await stack.newWorkspace("capped");
+    const clients = urls.map((url) => apiClient(url, apiKey));
+    const burst = await Promise.all(Array.from({ length: 12 }, (_, i) => clients[i % 2]!.post("/v1/keys", { name: `burst-${i}` })));
+    // The workspace's "default" key counts: KEY_CAP - 1 more fit.
+    expect(burst.filter((r) => r.status === 201)).toHaveLength(KEY_CAP - 1);
+    for (const res of burst.filter((r) => r.status !== 201)) {
+      expectError(res, 409, "KEY_LIMIT_REACHED");
+      expect(res.body.error).toMatch(/revoke one .* before creating another/);
+    }
+    const active = (await allKeys(clients[0]!, 50)).filter((k) => k.revoked_at === null);
+    expect(active).toHaveLength(KEY_CAP);
+
+    // A revoked key frees its place.
+    const spare = active.find((k) => k.name !== "default")!;
+    expect((await clients[1]!.call("DELETE", `/v1/keys/${spare.id}`)).status).toBe(204);
+    expect((await clients[0]!.post("/v1/keys", { name: "replacement" })).status).toBe(201);
+    expectError(await clients[1]!.post("/v1/keys", { name: "one-too-many" }), 409, "KEY_LIMIT_REACHED");
   });
 });
 

@@ -81,6 +81,12 @@ function problemWith(answer: Answer, sentRequestId?: string): string | null {
   return null;
 }
 
+/** One spelling per route: another letter case or a trailing slash is no route, whatever the key and body (so no job, no rate-limit or idempotency rule). */
+function notARoute(req: FuzzRequest, answer: Answer): string | null {
+  if (!req.label.startsWith("path variant")) return null;
+  return answer.status === 404 && answer.text.includes('"code":"NOT_FOUND"') ? null : `another spelling of a route answered ${answer.status}: ${answer.text.slice(0, 200)}`;
+}
+
 /** The request id a valid X-Request-Id must come back as; Node refuses oversized headers before anyone can read it. */
 const echoable = (req: FuzzRequest): string | undefined => (req.label.startsWith("headers of") ? undefined : req.headers["x-request-id"]);
 
@@ -114,7 +120,7 @@ describe("hostile input", () => {
         sent += batch.length;
         batch.forEach((req, i) => {
           const answer = answers[i]!;
-          const problem = answer instanceof Error ? `no answer: ${answer.message} ${String((answer as { cause?: unknown }).cause ?? "")}` : problemWith(answer, echoable(req));
+          const problem = answer instanceof Error ? `no answer: ${answer.message} ${String((answer as { cause?: unknown }).cause ?? "")}` : (problemWith(answer, echoable(req)) ?? notARoute(req, answer));
           if (problem) throw new Error(`${req.label.slice(0, 300)} — ${req.method} ${req.path.slice(0, 200)}: ${problem}`);
         });
       }),

@@ -92,6 +92,24 @@ describe("route coverage", () => {
   });
 });
 
+describe("one spelling per documented route", () => {
+  it("answers 404 for another letter case or a trailing slash of every documented route, as the route table says", async () => {
+    const client = apiClient(stack.apiUrl, key);
+    const upper = (template: string): string => template.replace(/\/([a-z][^/{]*)$/, (_m, seg: string) => `/${seg.toUpperCase()}`).replace(/^\/v1\//, "/V1/");
+    for (const route of documentedRoutes()) {
+      const [method, template] = route.split(" ") as [string, string];
+      // The last literal segment upper-cased (or the /v1 prefix), and the exact path with a trailing slash.
+      const spelled = upper(template.endsWith("}") ? template.replace(/^\/v1\//, "/V1/") : template);
+      for (const variant of [spelled, `${template}/`]) {
+        const path = variant.replace(/\{\w+\}/g, randomUUID());
+        const res = await client.call(method, path, method === "GET" || method === "DELETE" ? {} : { json: { __not_a_field: true } });
+        expect(res.status, `${method} ${path}`).toBe(404);
+        expect((res.body as { error?: string }).error, `${method} ${path}`).toMatch(/^no route for/);
+      }
+    }
+  });
+});
+
 describe("documented responses", () => {
   const operation = (method: string, path: string): Operation => document.paths[path]![method]!;
 

@@ -78,7 +78,7 @@ describe("requests per minute per API key", () => {
 
     // Spent on both replicas; another key of the same workspace has a budget of its own.
     for (const client of clients) expectTooManyRequests(await client.get("/v1/credits"), 60);
-    const other = await createApiKey(stack.prisma, { workspaceId, name: "other" });
+    const other = await createApiKey(stack.prisma, { workspaceId, name: "other", maxActiveKeys: 50 });
     const fresh = await apiClient(urls[1], other.key).get("/v1/credits");
     expect(fresh.status).toBe(200);
     expect(header(fresh, "x-ratelimit-remaining")).toBe(limit - 1);
@@ -121,6 +121,31 @@ describe("job submissions per second per workspace", () => {
     // Reads are not submissions.
     const reads = await Promise.all(clients.map((c) => c.get("/v1/jobs")));
     expect(reads.map((r) => r.status)).toEqual([200, 200]);
+  });
+});
+
+describe("one spelling per route", () => {
+  it("gives no extra submissions to other letter cases or a trailing slash: they are no route, so they create nothing", async () => {
+    const { workspaceId, apiKey } = await stack.newWorkspace("spellings");
+    await setWorkspaceRateLimits(stack.prisma, workspaceId, { submissionsPerSecond: 1 });
+    const client = apiClient(stack.apiUrl, apiKey);
+    const scrape = { url: "http://127.0.0.1:9/never-rendered", async: true };
+    const batch = { urls: ["http://127.0.0.1:9/never-rendered"] };
+    const canonical = [await client.post("/v1/quick/scrape", scrape), await client.post("/v1/quick/scrape", scrape)];
+    const variants = await Promise.all([
+      ...["/v1/QUICK/scrape", "/v1/Quick/Scrape", "/v1/quick/SCRAPE", "/V1/quick/scrape", "/v1/quick/scrape/"].map((path) => client.post(path, scrape)),
+      ...["/v1/quick/Batch", "/v1/quick/batch/"].map((path) => client.post(path, batch)),
+      client.call("POST", "/v1/QUICK/scrape", { json: scrape, headers: { "idempotency-key": "spelling-1" } }),
+    ]);
+    for (const res of variants) {
+      expect(res.status).toBe(404);
+      expect(res.body).toMatchObject({ code: "NOT_FOUND", request_id: expect.any(String) });
+    }
+    // The canonical path alone is limited (a window may end between the two, so the second may pass too).
+    expect(canonical[0]!.status).toBe(202);
+    expect([202, 429]).toContain(canonical[1]!.status);
+    expect(await stack.prisma.job.count({ where: { workspaceId } })).toBe(canonical.filter((r) => r.status === 202).length);
+    expect(await stack.prisma.idempotencyKey.count({ where: { workspaceId } })).toBe(0);
   });
 });
 

@@ -40,6 +40,50 @@ const headerValue = (maxLength: number): fc.Arbitrary<string> =>
   fc.string({ unit: fc.oneof(fc.integer({ min: 0x20, max: 0x7e }), fc.integer({ min: 0xa0, max: 0xff })).map((c) => String.fromCharCode(c)), maxLength });
 const anyText = fc.string({ unit: "binary", maxLength: 60 });
 
+/** Crawl path patterns RegExp would backtrack on, or that are huge or odd: RE2 runs them, or the API says why not. */
+const HOSTILE_PATTERNS = [
+  "(\\w|\\d)*x$",
+  "(a|aa)*b",
+  "(x|x)*y",
+  "^(\\d|\\w|[0-9])+$",
+  "(a+)+$",
+  "((a*)*)*b",
+  "^/([a-z]+)*/x",
+  "(.*a){100}",
+  "[a-z]{990}",
+  "(?P<n>a)",
+  "(?<n>a)/(?<m>b)",
+  "(?i)^/blog",
+  "\\Q(a+)+\\E",
+  "\\p{Greek}",
+  "[[:alpha:]]+",
+  "\\x{41}",
+  "^$",
+  ".",
+];
+/** Patterns RE2 cannot run or the API refuses: backreferences, lookarounds, too large a program, bad syntax, length. */
+const REFUSED_PATTERNS = [
+  "(a)\\1",
+  "(\\w+)/\\1",
+  "(?<n>x)\\k<n>",
+  "^/(?=docs)",
+  "^/(?!admin)",
+  "(?<=/)x",
+  "(?<!/)x",
+  `(?:${"abcdefghij".repeat(50)}){1000}`,
+  "(?:[a-z]/){600}",
+  "a{1001}",
+  "((a{30}){30}){30}",
+  "(".repeat(200),
+  "\\",
+  "[^]",
+  "\\u0041",
+  "(?>atomic)",
+  "a++",
+  "x".repeat(513),
+  "",
+];
+
 /** A schema that throws instead of answering (a bug the server would turn into a 500) counts as refusing: send it. */
 function acceptsBody(schema: RouteDoc["body"] & object, text: string): boolean {
   try {
@@ -162,6 +206,22 @@ export function fuzzRequests(routes: RouteDoc[], options: FuzzOptions): fc.Arbit
       );
     }
 
+    if (route.operationId === "quickCrawl") {
+      // Hostile patterns next to at least one the API must refuse: validation has to compile them all, and fast.
+      const pattern = fc.oneof(fc.constantFrom(...HOSTILE_PATTERNS), fc.constantFrom(...REFUSED_PATTERNS), printable(40), anyText);
+      add(3,
+        fc
+          .tuple(withId, fc.array(pattern, { maxLength: 6 }), fc.constantFrom(...REFUSED_PATTERNS), fc.nat(), fc.constantFrom("include_paths", "exclude_paths"), fc.array(pattern, { maxLength: 3 }))
+          .map(([req, list, refused, at, field, other]) => {
+            list.splice(at % (list.length + 1), 0, refused);
+            const otherField = field === "include_paths" ? "exclude_paths" : "include_paths";
+            return { req, text: JSON.stringify({ ...VALID_BODIES.quickCrawl, [field]: list, [otherField]: other }) };
+          })
+          .filter(({ text }) => !acceptsBody(route.body!, text))
+          .map(({ req, text }) => ({ ...req, label: `crawl patterns ${text.slice(0, 300)}`, body: text })),
+      );
+    }
+
     if (route.auth && isBodyMethod(route.method.toUpperCase())) {
       const notJson = anyText.filter((t) => {
         try {
@@ -231,8 +291,8 @@ export function fuzzRequests(routes: RouteDoc[], options: FuzzOptions): fc.Arbit
     return fc.oneof(...breakers);
   });
 
-  // Paths no route serves (Express matches case-insensitively and ignores a trailing slash).
-  const templates = routes.map((r) => new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}/?$`, "i"));
+  // Paths no route serves; routing is case-sensitive and strict, so only the exact spelling is a route.
+  const templates = routes.map((r) => new RegExp(`^${r.path.replace(/\{\w+\}/g, "[^/]+")}$`));
   const unknownPath = fc
     .tuple(
       fc.constantFrom("/", "/v1/", "/v1/quick/", "/v1/jobs/", "/v2/", "//"),
@@ -248,6 +308,21 @@ export function fuzzRequests(routes: RouteDoc[], options: FuzzOptions): fc.Arbit
       body: isBodyMethod(method) ? "{}" : undefined,
     }))
     .filter((req) => URL.canParse(`http://x${req.path}`) && !templates.some((t) => t.test(new URL(`http://x${req.path}`).pathname)));
+
+  /** Another spelling of a real route (letter case of its literal segments, a trailing slash), with a valid key and body. */
+  const pathVariant = fc
+    .tuple(fc.constantFrom(...routes), fc.uuid(), fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }), fc.boolean())
+    .map(([route, id, flips, slash]): FuzzRequest => {
+      let k = 0;
+      const flip = (ch: string): string => (flips[k++ % flips.length] ? (ch === ch.toLowerCase() ? ch.toUpperCase() : ch.toLowerCase()) : ch);
+      const spelled = route.path
+        .split("/")
+        .map((seg) => (seg.startsWith("{") ? id : [...seg].map(flip).join("")))
+        .join("/");
+      const req = base(route, id);
+      return { ...req, label: `path variant of ${route.method.toUpperCase()} ${route.path}`, path: slash ? `${spelled}/` : spelled };
+    })
+    .filter((req) => !templates.some((t) => t.test(req.path)));
 
   const headerOverflow = fc.tuple(fc.constantFrom(...routes), fc.uuid(), fc.integer({ min: options.headerLimitBytes + 1, max: options.headerLimitBytes + 4096 })).map(
     ([route, id, size]) => {
@@ -267,7 +342,10 @@ export function fuzzRequests(routes: RouteDoc[], options: FuzzOptions): fc.Arbit
     { requiredKeys: [] },
   );
   return fc
-    .tuple(fc.oneof({ arbitrary: fc.oneof(...byRoute), weight: 30 }, { arbitrary: unknownPath, weight: 2 }, { arbitrary: headerOverflow, weight: 1 }), noise)
+    .tuple(
+      fc.oneof({ arbitrary: fc.oneof(...byRoute), weight: 30 }, { arbitrary: unknownPath, weight: 2 }, { arbitrary: pathVariant, weight: 3 }, { arbitrary: headerOverflow, weight: 1 }),
+      noise,
+    )
     .map(([req, extra]) => ({ ...req, headers: { ...extra, ...req.headers } }));
 }
 

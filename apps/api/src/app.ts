@@ -3,6 +3,7 @@ import { backingServiceChecks, opsRoutes } from "@browserfleet/runtime";
 import { creditRoutes } from "./credits/credit-routes.ts";
 import type { ApiDeps } from "./deps.ts";
 import { authenticate } from "./http/authenticate.ts";
+import { closeConnectionsWhenDraining } from "./http/close-connections-when-draining.ts";
 import { errorHandler, notFound } from "./http/error-handler.ts";
 import { httpMetrics } from "./http/http-metrics.ts";
 import { jsonBody } from "./http/json-body.ts";
@@ -12,7 +13,8 @@ import { openApiRoutes } from "./openapi/openapi-routes.ts";
 import { idempotency } from "./idempotency/idempotency.ts";
 import { IDEMPOTENT_POST_PATHS } from "./idempotency/idempotent-routes.ts";
 import { jobRoutes } from "./jobs/job-routes.ts";
-import { rateLimit } from "./http/rate-limit.ts";
+import { rateLimit, submissionLimit } from "./http/rate-limit.ts";
+import { ROUTING } from "./http/routing-options.ts";
 import { keyRoutes } from "./keys/key-routes.ts";
 import { collectionRoutes } from "./quick/collection-routes.ts";
 import { quickRoutes } from "./quick/quick-routes.ts";
@@ -24,7 +26,10 @@ export function buildApp(deps: ApiDeps): express.Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("query parser", "simple");
+  app.set("case sensitive routing", ROUTING.caseSensitive);
+  app.set("strict routing", ROUTING.strict);
   app.use(requestContext(deps.logger));
+  app.use(closeConnectionsWhenDraining(deps.isDraining));
   app.use(httpMetrics(deps.registry));
   app.use(urlLengthLimit(deps.config.MAX_URL_BYTES));
   app.use(
@@ -35,11 +40,12 @@ export function buildApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use(openApiRoutes({ bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, maxUrlBytes: deps.config.MAX_URL_BYTES }));
-  const v1 = express.Router();
+  const v1 = express.Router(ROUTING);
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
   v1.use(authenticate(deps.prisma, deps.keyUsage));
   v1.use(rateLimit(deps.rateLimits, deps.logger));
-  for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, idempotency(deps));
+  // Job-creating POSTs are exactly the idempotent ones; the rules sit on the routes, so they see what the handlers see.
+  for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, submissionLimit(deps.rateLimits, deps.logger), idempotency(deps));
   v1.use(quickRoutes(deps));
   v1.use(collectionRoutes(deps));
   v1.use(jobRoutes(deps));

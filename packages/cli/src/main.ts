@@ -18,7 +18,8 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
       io.out(USAGE);
       return 0;
     }
-    databaseUrl = loadConfig().DATABASE_URL;
+    const config = loadConfig();
+    databaseUrl = config.DATABASE_URL;
     const { prisma, applied } = await openDatabase(databaseUrl, io);
     try {
       switch (command.kind) {
@@ -32,7 +33,7 @@ export async function main(argv: string[], io: CliIo = processIo): Promise<numbe
           await runWorkspaceSet(prisma, io, command);
           break;
         case "key-create":
-          await runKeyCreate(prisma, io, command);
+          await runKeyCreate(prisma, io, { ...command, maxActiveKeys: config.MAX_API_KEYS_PER_WORKSPACE });
           break;
         case "credits-grant":
           await runCreditsGrant(prisma, io, command);

@@ -3,7 +3,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { loadConfig } from "@browserfleet/config";
 import { hashApiKey } from "@browserfleet/core";
-import { createPrismaClient, type PrismaClient } from "@browserfleet/db";
+import { createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
 import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
@@ -15,8 +15,12 @@ let prisma: PrismaClient;
 
 /** Runs the real installed binary against this file's own database. */
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return cliWithEnv({}, ...args);
+}
+
+async function cliWithEnv(env: Record<string, string>, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: database.url } });
+    const { stdout, stderr } = await run(BIN, args, { env: { ...process.env, DATABASE_URL: database.url, ...env } });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code?: number; stdout?: string; stderr?: string };
@@ -70,6 +74,15 @@ describe("browserfleet CLI", () => {
     expect(new Date(body.created_at!).toISOString()).toBe(body.created_at);
     const stored = await prisma.apiKey.findUniqueOrThrow({ where: { id: body.id! } });
     expect(stored).toMatchObject({ workspaceId, keyHash: hashApiKey(body.key!) });
+  });
+
+  it("key create stops at MAX_API_KEYS_PER_WORKSPACE active keys and says to revoke one", async () => {
+    // One CLI run: the workspace (and its "default" key) made directly; a cap of 1 is then already reached.
+    const { workspace } = await createWorkspace(prisma, { name: "Capped" });
+    const refused = await cliWithEnv({ MAX_API_KEYS_PER_WORKSPACE: "1" }, "key", "create", "--workspace", workspace.id, "--name", "second");
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/already has 1 active API key, the most it may hold \(1\); revoke one .* before creating another/);
+    expect(await prisma.apiKey.count({ where: { workspaceId: workspace.id } })).toBe(1);
   });
 
   it("workspace set changes max concurrency", async () => {

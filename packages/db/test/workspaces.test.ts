@@ -72,12 +72,35 @@ describe("createWorkspace", () => {
 describe("createApiKey", () => {
   it("adds a working key to an existing workspace and refuses unknown ones", async () => {
     const { workspace } = await createWorkspace(prisma, { name: "Keys" });
-    const key = await createApiKey(prisma, { workspaceId: workspace.id, name: "ci" });
+    const key = await createApiKey(prisma, { workspaceId: workspace.id, name: "ci", maxActiveKeys: 50 });
     expect(key.name).toBe("ci");
     expect((await findApiKeyByHash(prisma, hashApiKey(key.key)))?.workspaceId).toBe(workspace.id);
 
-    await expect(createApiKey(prisma, { workspaceId: MISSING, name: "x" })).rejects.toEqual(expectApiError("NOT_FOUND"));
-    await expect(createApiKey(prisma, { workspaceId: "not-a-uuid", name: "x" })).rejects.toEqual(expectApiError("INVALID_ID"));
+    await expect(createApiKey(prisma, { workspaceId: MISSING, name: "x", maxActiveKeys: 50 })).rejects.toEqual(expectApiError("NOT_FOUND"));
+    await expect(createApiKey(prisma, { workspaceId: "not-a-uuid", name: "x", maxActiveKeys: 50 })).rejects.toEqual(expectApiError("INVALID_ID"));
+  });
+
+  it("never passes the cap of active keys, even for concurrent creates; revoked keys do not count", async () => {
+    const { workspace } = await createWorkspace(prisma, { name: "Capped" });
+    const cap = 5;
+    // Enough connections that the creates really overlap (without the row lock, 8 to 11 of them got through here).
+    const wide = createPrismaClient(database.url, { poolMax: 10 });
+    const attempts = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => createApiKey(wide, { workspaceId: workspace.id, name: `k${i}`, maxActiveKeys: cap })));
+    await wide.$disconnect();
+    // The "default" key of the new workspace counts: four more fit.
+    expect(attempts.filter((a) => a.status === "fulfilled")).toHaveLength(cap - 1);
+    for (const refused of attempts.filter((a) => a.status === "rejected")) {
+      expect(refused.reason).toEqual(expectApiError("KEY_LIMIT_REACHED"));
+      expect((refused.reason as ApiError).message).toMatch(/revoke one .* before creating another/);
+    }
+    const active = () => prisma.apiKey.count({ where: { workspaceId: workspace.id, revokedAt: null } });
+    expect(await active()).toBe(cap);
+
+    const victim = await prisma.apiKey.findFirstOrThrow({ where: { workspaceId: workspace.id, name: "default" } });
+    await prisma.apiKey.update({ where: { id: victim.id }, data: { revokedAt: new Date() } });
+    await createApiKey(prisma, { workspaceId: workspace.id, name: "after-revoke", maxActiveKeys: cap });
+    await expect(createApiKey(prisma, { workspaceId: workspace.id, name: "one-too-many", maxActiveKeys: cap })).rejects.toEqual(expectApiError("KEY_LIMIT_REACHED"));
+    expect(await active()).toBe(cap);
   });
 });
 

@@ -10,7 +10,8 @@ export interface OpsRoutesOptions {
 
 /** /healthz (process up), /readyz (dependencies reachable and not draining), /metrics (Prometheus). */
 export function opsRoutes(options: OpsRoutesOptions): Router {
-  const router = Router();
+  // One spelling per path, like the API's routers: /HEALTHZ and /healthz/ are not routes.
+  const router = Router({ caseSensitive: true, strict: true });
   router.get("/healthz", (_req, res) => {
     res.json({ status: "ok" });
   });

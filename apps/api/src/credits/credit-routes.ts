@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { ROUTING } from "../http/routing-options.ts";
 import { PRICES, encodeListCursor, listLedgerQuery } from "@browserfleet/core";
 import { findCreditBalance, listLedger } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
@@ -7,7 +8,7 @@ import { validate } from "../http/validate.ts";
 
 /** GET /v1/credits (balance and prices) and GET /v1/credits/ledger (every movement, newest first). */
 export function creditRoutes(deps: ApiDeps): Router {
-  const router = Router();
+  const router = Router(ROUTING);
 
   router.get("/credits", async (req, res) => {
     const balance = await findCreditBalance(deps.prisma, req.auth!.workspaceId);

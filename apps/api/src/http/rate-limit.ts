@@ -11,8 +11,6 @@ export interface RateLimits {
   submissions: RateLimiter;
 }
 
-// POSTs that create jobs; /tasks and /auto join them when those endpoints land.
-const SUBMISSION_PATH = /^\/(quick\/[^/]+|tasks|auto)\/?$/;
 const WARN_EVERY_MS = 10_000;
 
 function tooManyRequests(verdict: RateLimitVerdict, what: string): ApiError {
@@ -21,15 +19,10 @@ function tooManyRequests(verdict: RateLimitVerdict, what: string): ApiError {
   });
 }
 
-/**
- * After authentication: every request counts against its key's requests/min, job submissions
- * also against the workspace's submissions/s. Headers describe the per-key limit, or on a
- * submission 429 the submission limit that refused it.
- */
-export function rateLimit(limits: RateLimits, logger: Logger) {
+/** Fail open: a Redis outage must not take down reads served from Postgres; we warn (now and then) and send no headers. */
+function failOpen(logger: Logger): (consume: Promise<RateLimitVerdict | null>) => Promise<RateLimitVerdict | null> {
   let lastWarning = 0;
-  // Fail open: a Redis outage must not take down reads served from Postgres; we warn and send no headers.
-  const orFailOpen = async (consume: Promise<RateLimitVerdict | null>): Promise<RateLimitVerdict | null> => {
+  return async (consume) => {
     try {
       return await consume;
     } catch (err) {
@@ -40,21 +33,33 @@ export function rateLimit(limits: RateLimits, logger: Logger) {
       return null;
     }
   };
+}
 
+/** After authentication: every request counts against its key's requests/min; the headers describe that limit. */
+export function rateLimit(limits: RateLimits, logger: Logger) {
+  const orFailOpen = failOpen(logger);
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
-    const auth = req.auth!;
-    const settings = req.rateLimits!;
-    const perKey = await orFailOpen(limits.requests.consume(auth.keyId, settings.requestsPerMinute));
+    const perKey = await orFailOpen(limits.requests.consume(req.auth!.keyId, req.rateLimits!.requestsPerMinute));
     if (perKey) {
       setRateLimitHeaders(res, perKey);
       if (!perKey.allowed) throw tooManyRequests(perKey, "requests per minute for this API key");
     }
-    if (req.method === "POST" && SUBMISSION_PATH.test(req.path)) {
-      const perWorkspace = await orFailOpen(limits.submissions.consume(auth.workspaceId, settings.submissionsPerSecond));
-      if (perWorkspace && !perWorkspace.allowed) {
-        setRateLimitHeaders(res, perWorkspace);
-        throw tooManyRequests(perWorkspace, "job submissions per second for this workspace");
-      }
+    next();
+  };
+}
+
+/**
+ * On each job-creating route, registered on the router that serves it (so no other spelling of
+ * the path can skip it): the submission counts against the workspace's submissions/s, and a 429
+ * carries headers describing that limit.
+ */
+export function submissionLimit(limits: RateLimits, logger: Logger) {
+  const orFailOpen = failOpen(logger);
+  return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
+    const perWorkspace = await orFailOpen(limits.submissions.consume(req.auth!.workspaceId, req.rateLimits!.submissionsPerSecond));
+    if (perWorkspace && !perWorkspace.allowed) {
+      setRateLimitHeaders(res, perWorkspace);
+      throw tooManyRequests(perWorkspace, "job submissions per second for this workspace");
     }
     next();
   };

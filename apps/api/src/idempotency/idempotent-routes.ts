@@ -1,4 +1,4 @@
-// POST routes that honour Idempotency-Key (paths under /v1); a new job-creating route is one more line.
+// Job-creating POST routes (paths under /v1): each gets the submission limit and honours Idempotency-Key; a new one is one more line.
 export const IDEMPOTENT_POST_PATHS = [
   "/quick/scrape",
   "/quick/screenshot",

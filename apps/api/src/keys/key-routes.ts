@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { ROUTING } from "../http/routing-options.ts";
 import { ApiError, createKeyBody, encodeListCursor, listKeysQuery } from "@browserfleet/core";
 import { createApiKey, listApiKeys, revokeApiKey } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
@@ -7,12 +8,12 @@ import { uuidParam, validate } from "../http/validate.ts";
 import { keyView } from "./key-view.ts";
 
 /** POST /v1/keys (the secret shown once), GET /v1/keys (revoked ones included), DELETE /v1/keys/{id}. */
-export function keyRoutes(deps: Pick<ApiDeps, "prisma">): Router {
-  const router = Router();
+export function keyRoutes(deps: Pick<ApiDeps, "prisma" | "config">): Router {
+  const router = Router(ROUTING);
 
   router.post("/keys", async (req, res) => {
     const body = validate(createKeyBody, req.body);
-    const created = await createApiKey(deps.prisma, { workspaceId: req.auth!.workspaceId, name: body.name });
+    const created = await createApiKey(deps.prisma, { workspaceId: req.auth!.workspaceId, name: body.name, maxActiveKeys: deps.config.MAX_API_KEYS_PER_WORKSPACE });
     req.log.info({ key_id: created.id, prefix: created.prefix }, "api key created");
     res.status(201).json({ id: created.id, name: created.name, prefix: created.prefix, key: created.key, created_at: created.createdAt.toISOString() });
   });

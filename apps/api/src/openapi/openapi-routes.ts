@@ -1,5 +1,6 @@
 import { maxHeaderSize } from "node:http";
 import { Router } from "express";
+import { ROUTING } from "../http/routing-options.ts";
 import { API_ROUTE_DOCS, buildOpenApiDocument, renderOpenApiYaml } from "@browserfleet/core";
 
 export interface OpenApiRouteOptions {
@@ -9,7 +10,7 @@ export interface OpenApiRouteOptions {
 
 /** GET /openapi.yaml, unauthenticated: built from core's route docs on first request, then served from memory. */
 export function openApiRoutes(options: OpenApiRouteOptions): Router {
-  const router = Router();
+  const router = Router(ROUTING);
   let yaml: string | undefined;
   router.get("/openapi.yaml", (_req, res) => {
     yaml ??= renderOpenApiYaml(

@@ -4,9 +4,9 @@ import type { CliIo } from "../cli-io.ts";
 export async function runKeyCreate(
   prisma: PrismaClient,
   io: CliIo,
-  cmd: { workspaceId: string; name: string; json: boolean },
+  cmd: { workspaceId: string; name: string; json: boolean; maxActiveKeys: number },
 ): Promise<void> {
-  const key = await createApiKey(prisma, { workspaceId: cmd.workspaceId, name: cmd.name });
+  const key = await createApiKey(prisma, { workspaceId: cmd.workspaceId, name: cmd.name, maxActiveKeys: cmd.maxActiveKeys });
   if (cmd.json) {
     io.out(JSON.stringify({ id: key.id, name: key.name, prefix: key.prefix, key: key.key, created_at: key.createdAt.toISOString() }));
     return;

@@ -12,7 +12,7 @@ export const keyRouteDocs: RouteDoc[] = [
     auth: true,
     body: createKeyBody,
     responses: { 201: { description: "the new key, with its secret", schema: createdKeyView } },
-    errors: [],
+    errors: ["KEY_LIMIT_REACHED"],
   },
   {
     method: "get",
