@@ -40,7 +40,8 @@ function pinnedLookup(addresses: string[]): LookupFunction {
 export async function sendWebhook(request: WebhookRequest): Promise<WebhookResponse> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
-  const target = await resolveWebhookTarget(request.url, request.policy);
+  // The lookup counts against the attempt's budget too (the resolver also bounds each query).
+  const target = await resolveWebhookTarget(request.url, request.policy, { signal: AbortSignal.timeout(request.timeoutMs) });
   if (!target.allowed) {
     return { statusCode: null, error: `URL_NOT_ALLOWED: ${target.reason}`, retryAfterMs: null, durationMs: elapsed() };
   }

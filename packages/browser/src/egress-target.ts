@@ -7,7 +7,7 @@ export interface EgressPolicy {
   lookup: HostLookup;
   /** Refuses an address the address policy allows (returns a reason); tests use it to make a local port stand for an internal host. */
   refuse?: (address: string, port: number) => string | null;
-  /** Bounds one lookup; a resolver that hangs must not hold a connection forever. */
+  /** Bounds one lookup's wait (the resolver bounds the query itself); a resolver that hangs must not hold a connection forever. */
   lookupTimeoutMs?: number;
 }
 
@@ -30,7 +30,7 @@ export async function decideTarget(host: string, port: number, policy: EgressPol
     addresses = [bare];
   } else {
     try {
-      addresses = await withTimeout(policy.lookup(bare), policy.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS);
+      addresses = await lookupWithin(policy, bare, policy.lookupTimeoutMs ?? DEFAULT_LOOKUP_TIMEOUT_MS);
     } catch (err) {
       return { kind: "unresolvable", reason: `host ${bare} could not be resolved: ${err instanceof Error ? err.message : String(err)}` };
     }
@@ -49,10 +49,16 @@ export async function decideTarget(host: string, port: number, policy: EgressPol
   return { kind: "allowed", address: first };
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+/** The lookup, given up after `ms`: the signal tells the resolver (which then cancels a query nobody awaits), the race bounds one that ignores it. */
+function lookupWithin(policy: EgressPolicy, host: string, ms: number): Promise<string[]> {
+  const giveUp = new AbortController();
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`lookup timed out after ${ms} ms`)), ms);
+    timer = setTimeout(() => {
+      const err = new Error(`lookup timed out after ${ms} ms`);
+      giveUp.abort(err);
+      reject(err);
+    }, ms);
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([policy.lookup(host, { signal: giveUp.signal }), timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { TargetVerdict } from "@browserfleet/core";
 import type { TargetGuard } from "./render-types.ts";
 
@@ -14,6 +15,8 @@ export function isLocalScheme(url: string): boolean {
 
 export function cacheVerdicts(guard: TargetGuard): CachedGuard {
   const byOrigin = new Map<string, Promise<TargetVerdict>>();
+  // One lookup group per cache (a context: one job of one workspace), so contexts share DNS slots in turn.
+  const lookup = { group: randomUUID() };
   return (url) => {
     let key: string;
     try {
@@ -25,7 +28,7 @@ export function cacheVerdicts(guard: TargetGuard): CachedGuard {
     let verdict = byOrigin.get(key);
     if (verdict === undefined) {
       // A guard that throws refuses: failing open would defeat the check.
-      verdict = guard(url).catch((err: unknown) => ({
+      verdict = guard(url, lookup).catch((err: unknown) => ({
         allowed: false as const,
         reason: `the URL check failed: ${err instanceof Error ? err.message : String(err)}`,
       }));

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, isApiError } from "@browserfleet/core";
 import { isDependencyDown } from "./dependency-errors.ts";
+import { markTransientAnswer } from "./transient-answer.ts";
 
 /** body-parser's failures, mapped to the contract's codes. */
 function fromBodyParser(err: { type?: string; status?: number }): ApiError | null {
@@ -48,6 +49,7 @@ export function errorHandler(err: unknown, req: Request, res: Response, _next: N
     return;
   }
   if (apiError.retryAfter !== undefined) res.setHeader("Retry-After", String(apiError.retryAfter));
+  if (apiError.transient) markTransientAnswer(res);
   res.status(apiError.status).json({
     error: apiError.message,
     code: apiError.code,

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from "express";
+import { ROUTING } from "../http/routing-options.ts";
 import {
   ApiError,
   createWebhookBody,
@@ -30,7 +31,7 @@ const notFound = (id: string): ApiError => new ApiError("NOT_FOUND", `webhook ${
 
 /** Webhook endpoints, the workspace's signing secret, test pings and the delivery log (api.md "Webhooks"). */
 export function webhookRoutes(deps: ApiDeps): Router {
-  const router = Router();
+  const router = Router(ROUTING);
 
   const mustFind = async (req: Request): Promise<WebhookEndpoint> => {
     const id = uuidParam(req.params.id as string | undefined, "webhook id");
@@ -41,7 +42,7 @@ export function webhookRoutes(deps: ApiDeps): Router {
 
   router.post("/webhooks", async (req, res) => {
     const body = validate(createWebhookBody, req.body);
-    await checkWebhookUrl(body.url, deps.targetPolicy);
+    await checkWebhookUrl(body.url, deps, workspaceOf(req));
     const endpoint = await createWebhookEndpoint(deps.prisma, { workspaceId: workspaceOf(req), ...body });
     req.log.info({ webhook_id: endpoint.id }, "webhook created");
     res.status(201).json(webhookView(endpoint));
@@ -71,7 +72,7 @@ export function webhookRoutes(deps: ApiDeps): Router {
   router.patch("/webhooks/:id", async (req, res) => {
     const id = uuidParam(req.params.id as string | undefined, "webhook id");
     const changes = validate(updateWebhookBody, req.body);
-    if (changes.url !== undefined) await checkWebhookUrl(changes.url, deps.targetPolicy);
+    if (changes.url !== undefined) await checkWebhookUrl(changes.url, deps, workspaceOf(req));
     const updated = await updateWebhookEndpoint(deps.prisma, workspaceOf(req), id, changes);
     if (!updated) throw notFound(id);
     res.json(webhookView(updated));

@@ -14,11 +14,13 @@ export class ApiError extends Error {
   readonly extra: Record<string, unknown> | undefined;
   /** Seconds, sent as `Retry-After` (429, 503). */
   readonly retryAfter: number | undefined;
+  /** The answer says nothing lasting about the request (e.g. DNS did not answer in time): an Idempotency-Key retry runs afresh. */
+  readonly transient: boolean;
 
   constructor(
     code: ErrorCode,
     message: string,
-    options: { details?: ErrorDetail[]; extra?: Record<string, unknown>; retryAfter?: number } = {},
+    options: { details?: ErrorDetail[]; extra?: Record<string, unknown>; retryAfter?: number; transient?: boolean } = {},
   ) {
     super(message);
     this.name = "ApiError";
@@ -27,6 +29,7 @@ export class ApiError extends Error {
     this.details = options.details;
     this.extra = options.extra;
     this.retryAfter = options.retryAfter;
+    this.transient = options.transient ?? false;
   }
 }
 

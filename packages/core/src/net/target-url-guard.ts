@@ -1,21 +1,24 @@
-import { lookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { isAddressAllowed } from "./address-policy.ts";
+import { uncheckedReason } from "./dns/dns-lookup-error.ts";
+
+export interface LookupOptions {
+  /** Ends the wait (a request's DNS budget, a proxy's timeout); a query nobody waits for any more is cancelled. */
+  signal?: AbortSignal;
+  /** Who asks (a workspace): lookup slots are shared round-robin between groups. */
+  group?: string;
+}
 
 /** Resolves a hostname to every address it has (A and AAAA). */
-export type HostLookup = (hostname: string) => Promise<string[]>;
+export type HostLookup = (hostname: string, options?: LookupOptions) => Promise<string[]>;
 
 export interface TargetPolicy {
   allowLoopback: boolean;
   lookup: HostLookup;
 }
 
-export type TargetVerdict = { allowed: true; url: URL } | { allowed: false; reason: string };
-
-export const systemLookup: HostLookup = async (hostname) => {
-  const records = await lookup(hostname, { all: true, verbatim: true });
-  return records.map((r) => r.address);
-};
+/** `unchecked`: DNS could not answer (timeout, failing nameserver), so nothing is known about the host. */
+export type TargetVerdict = { allowed: true; url: URL } | { allowed: false; reason: string; unchecked?: true };
 
 /** `[::1]` → `::1`; URL keeps IPv6 literals bracketed. */
 export function bareHost(url: URL): string {
@@ -25,10 +28,11 @@ export function bareHost(url: URL): string {
 
 /**
  * SSRF check of one target URL: http(s) only, and every address the host resolves to
- * must pass the address policy. A host that does not resolve is let through: it cannot
- * reach anything, and the browser reports the navigation failure itself.
+ * must pass the address policy. A host that does not exist is let through: it cannot
+ * reach anything, and the browser reports the navigation failure itself. A host DNS could
+ * not answer for is refused as unchecked: the egress proxy could not resolve it either.
  */
-export async function checkTargetUrl(raw: string, policy: TargetPolicy): Promise<TargetVerdict> {
+export async function checkTargetUrl(raw: string, policy: TargetPolicy, options?: LookupOptions): Promise<TargetVerdict> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -47,9 +51,10 @@ export async function checkTargetUrl(raw: string, policy: TargetPolicy): Promise
   }
   let addresses: string[];
   try {
-    addresses = await policy.lookup(host);
-  } catch {
-    return { allowed: true, url };
+    addresses = await policy.lookup(host, options);
+  } catch (err) {
+    const unchecked = uncheckedReason(err);
+    return unchecked === null ? { allowed: true, url } : { allowed: false, reason: `host ${host} could not be checked: ${unchecked}`, unchecked: true };
   }
   const refused = addresses.find((a) => !isAddressAllowed(a, policy.allowLoopback));
   if (refused !== undefined) {

@@ -1,10 +1,11 @@
 import ipaddr from "ipaddr.js";
 import { addressRange, isAddressAllowed } from "./address-policy.ts";
-import { bareHost, type TargetPolicy } from "./target-url-guard.ts";
+import { uncheckedReason } from "./dns/dns-lookup-error.ts";
+import { bareHost, type LookupOptions, type TargetPolicy } from "./target-url-guard.ts";
 
 export type WebhookTargetVerdict =
   | { allowed: true; url: URL; addresses: string[] }
-  | { allowed: false; reason: string; unresolved?: boolean };
+  | { allowed: false; reason: string; unresolved?: boolean; unchecked?: boolean };
 
 /**
  * Where a webhook may be sent: https to a public address, or http only to loopback when loopback
@@ -12,7 +13,7 @@ export type WebhookTargetVerdict =
  * connects only to the addresses returned here, so a DNS answer cannot change between check and
  * connect. Run at registration and again before every attempt (DNS can change in between).
  */
-export async function resolveWebhookTarget(raw: string, policy: TargetPolicy): Promise<WebhookTargetVerdict> {
+export async function resolveWebhookTarget(raw: string, policy: TargetPolicy, options?: LookupOptions): Promise<WebhookTargetVerdict> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -26,8 +27,11 @@ export async function resolveWebhookTarget(raw: string, policy: TargetPolicy): P
     addresses = [host];
   } else {
     try {
-      addresses = await policy.lookup(host);
+      addresses = await policy.lookup(host, options);
     } catch (err) {
+      // A timeout or failing nameserver says nothing about the host: unchecked, not "does not resolve".
+      const unchecked = uncheckedReason(err);
+      if (unchecked !== null) return { allowed: false, reason: `host ${host} could not be checked: ${unchecked}`, unchecked: true };
       return { allowed: false, reason: `host ${host} does not resolve (${(err as Error).message})`, unresolved: true };
     }
     if (addresses.length === 0) return { allowed: false, reason: `host ${host} does not resolve`, unresolved: true };
