@@ -29,6 +29,23 @@ function heavyPage(n: number): string {
 <body><h1>Fixture page ${n}</h1>${svg}<ul>${links}</ul>${paragraphs}</body></html>`;
 }
 
+/** A page `px` tall of numbered lines: a full-page screenshot of it is bigger than a blank one would compress to. */
+function tallPage(px: number): string {
+  const lines = Array.from({ length: Math.ceil(px / 400) }, (_, i) => `<p style="margin:0;height:400px;border-top:1px solid #888">Line ${i}: ${"lorem ipsum ".repeat(8)}</p>`).join("");
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Tall ${px}</title></head><body style="margin:0"><div style="height:${px}px;overflow:hidden">${lines}</div></body></html>`;
+}
+
+function linksPage(n: number): string {
+  const links = Array.from({ length: n }, (_, i) => `<a href="/page/${i}?n=${i}">${i}</a>`).join(" ");
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Links ${n}</title></head><body>${links}</body></html>`;
+}
+
+/** At least `bytes` of UTF-8 made of 2-, 3- and 4-byte characters (a surrogate pair among them), so a cut can land inside one. */
+function hugePage(bytes: number): string {
+  const unit = "é€😀"; // 2 + 3 + 4 = 9 bytes
+  return `<!doctype html><html><head><meta charset="utf-8"><title>Huge ${bytes}</title></head><body><p>${unit.repeat(Math.ceil(bytes / 9))}</p></body></html>`;
+}
+
 const SIMPLE = `<!doctype html><html><head><meta charset="utf-8"><title>Fixture Simple</title></head>
 <body><h1>Hello fixture</h1><p>The quick brown fox jumps over the lazy dog.</p>
 <a href="/page/1">one</a> <a href="/page/2">two</a> <a href="https://example.invalid/away">away</a>
@@ -102,6 +119,11 @@ export async function startFixtureSite(): Promise<FixtureSite> {
       }
       return;
     }
+    // Pages past the result bounds (api.md § Jobs): n px tall, n links, n bytes of multi-byte html, n characters of text.
+    if (path === "/tall") return html(200, tallPage(Math.min(Number(url.searchParams.get("px") ?? "30000"), 200_000)));
+    if (path === "/links") return html(200, linksPage(Math.min(Number(url.searchParams.get("n") ?? "6000"), 100_000)));
+    if (path === "/huge") return html(200, hugePage(Math.min(Number(url.searchParams.get("bytes") ?? "1000000"), 200_000_000)));
+    if (path === "/text") return html(200, `<!doctype html><html><head><title>Text ${url.searchParams.get("chars") ?? ""}</title></head><body>${"t".repeat(Math.min(Number(url.searchParams.get("chars") ?? "1000"), 50_000_000))}</body></html>`);
     if (path === "/redirect") {
       res.writeHead(302, { location: url.searchParams.get("to") ?? "/simple" });
       res.end();

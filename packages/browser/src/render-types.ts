@@ -1,7 +1,7 @@
-import type { ScrapeFormat, TargetVerdict, WaitUntil } from "@browserfleet/core";
+import type { LookupOptions, ScrapeFormat, TargetVerdict, WaitUntil } from "@browserfleet/core";
 
 /** The SSRF check every request of a render goes through (core's checkTargetUrl with a policy bound). */
-export type TargetGuard = (url: string) => Promise<TargetVerdict>;
+export type TargetGuard = (url: string, options?: LookupOptions) => Promise<TargetVerdict>;
 
 export interface RenderRequest {
   url: string;
@@ -12,8 +12,19 @@ export interface RenderRequest {
   timeoutMs: number;
   waitUntil: WaitUntil;
   fullPage: boolean;
+  /** Caps of the formats that have no per-request bound (api.md § Jobs); defaults are the contract's. */
+  bounds?: Partial<RenderBounds>;
   signal?: AbortSignal;
 }
+
+export interface RenderBounds {
+  /** Longest `html`, in UTF-8 bytes. */
+  htmlMaxBytes: number;
+  /** Tallest (and widest) full-page screenshot, in CSS pixels. */
+  screenshotMaxHeight: number;
+}
+
+export const DEFAULT_RENDER_BOUNDS: RenderBounds = { htmlMaxBytes: 5_242_880, screenshotMaxHeight: 16_384 };
 
 export type RenderErrorCode = "NAVIGATION_FAILED" | "TIMEOUT" | "URL_NOT_ALLOWED" | "CANCELLED" | "INTERNAL_ERROR";
 
@@ -26,6 +37,8 @@ export interface RenderSuccess {
   text?: string;
   links?: string[];
   screenshotPng?: Buffer;
+  /** Formats cut at their bound; [] when nothing was. */
+  truncated: ScrapeFormat[];
   durationMs: number;
 }
 
@@ -33,6 +46,8 @@ export interface RenderFailure {
   ok: false;
   errorCode: RenderErrorCode;
   errorMessage: string;
+  /** The browser failed, not the page (crash, disconnect, closed under the render): worth rendering again. */
+  browserFailed?: true;
   finalUrl?: string;
   durationMs: number;
 }

@@ -15,7 +15,7 @@ function toBuffer(chunk: unknown, encoding: unknown): Buffer {
  * Holds the response's bytes until `beforeSend` has run, then sends them unchanged: the stored
  * answer exists before the client can see it, so an immediate retry is a replay, never a 409.
  */
-export function captureResponse(res: Response, beforeSend: (captured: StoredResponse) => Promise<void>): void {
+export function captureResponse(res: Response, beforeSend: (captured: StoredResponse) => Promise<void>): { release(): void } {
   const chunks: Buffer[] = [];
   const write = res.write;
   const end = res.end;
@@ -42,4 +42,11 @@ export function captureResponse(res: Response, beforeSend: (captured: StoredResp
     });
     return res;
   }) as Response["end"];
+  return {
+    /** Stops capturing before anything was written: the answer is kept another way and goes out as it is written. */
+    release: () => {
+      res.write = write;
+      res.end = end;
+    },
+  };
 }

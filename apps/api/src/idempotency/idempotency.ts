@@ -1,10 +1,12 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, IDEMPOTENCY_KEY_HEADER, hashIdempotentRequest, idempotencyKeyHeader } from "@browserfleet/core";
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey, type IdempotencyRecord } from "@browserfleet/db";
+import { claimIdempotencyKey, completeIdempotencyKey, isReferencedResponse, releaseIdempotencyKey, type IdempotencyRecord, type KeptResponse } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
+import { isTransientAnswer } from "../http/transient-answer.ts";
 import { captureResponse } from "./capture-response.ts";
 import { idempotencyLeaseMs } from "./idempotency-lease.ts";
 import { replayResponse } from "./replay-response.ts";
+import { replayFromJob, setKeepReference } from "./replay-from-job.ts";
 
 const NO_BODY = new Uint8Array(0);
 
@@ -20,7 +22,7 @@ function isKept(status: number): boolean {
   return status < 500 && status !== 429;
 }
 
-function answerExisting(req: Request, res: Response, existing: IdempotencyRecord, requestHash: string): void {
+async function answerExisting(deps: Pick<ApiDeps, "prisma" | "blobs" | "config">, req: Request, res: Response, existing: IdempotencyRecord, requestHash: string): Promise<void> {
   if (existing.requestHash !== requestHash) {
     throw new ApiError(
       "IDEMPOTENCY_CONFLICT",
@@ -33,14 +35,15 @@ function answerExisting(req: Request, res: Response, existing: IdempotencyRecord
     });
   }
   req.log.info({ status: existing.response.status }, "idempotent replay");
-  replayResponse(res, existing.response);
+  if (isReferencedResponse(existing.response)) await replayFromJob(deps, req, res, existing.response);
+  else replayResponse(res, existing.response);
 }
 
 /**
  * Idempotency-Key on job-creating POSTs: the first request claims workspace+key before any work,
  * a retry with the same method, target and body bytes gets the stored answer, anything else 409.
  */
-export function idempotency(deps: Pick<ApiDeps, "prisma" | "config">) {
+export function idempotency(deps: Pick<ApiDeps, "prisma" | "blobs" | "config">) {
   const leaseMs = idempotencyLeaseMs(deps.config);
   const ttlSeconds = deps.config.IDEMPOTENCY_TTL_SECONDS;
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
@@ -61,18 +64,24 @@ export function idempotency(deps: Pick<ApiDeps, "prisma" | "config">) {
       ttlSeconds,
     });
     if (!claim.claimed) {
-      answerExisting(req, res, claim.existing, requestHash);
+      await answerExisting(deps, req, res, claim.existing, requestHash);
       return;
     }
-    captureResponse(res, async (captured) => {
+    const keep = async (captured: KeptResponse): Promise<void> => {
       try {
-        if (!isKept(captured.status)) await releaseIdempotencyKey(deps.prisma, claim.token);
+        if (!isKept(captured.status) || isTransientAnswer(res)) await releaseIdempotencyKey(deps.prisma, claim.token);
         else if (!(await completeIdempotencyKey(deps.prisma, { token: claim.token, response: captured, ttlSeconds }))) {
           req.log.warn("idempotency claim was taken over before this answer was stored; the later request's answer counts");
         }
       } catch (err) {
         req.log.warn({ err }, "could not record the idempotent answer; the key frees itself when its lease ends");
       }
+    };
+    const capture = captureResponse(res, keep);
+    // A sync page answer is kept as a reference to its job: its bytes then go out uncaptured.
+    setKeepReference(res, async (ref) => {
+      capture.release();
+      await keep(ref);
     });
     next();
   };

@@ -1,17 +1,21 @@
 import { Router, type Request } from "express";
+import { ROUTING } from "../http/routing-options.ts";
 import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, jobResultsQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
-import { findItemResults, findJob, listJobs, type Job } from "@browserfleet/db";
+import { findJob, listJobs, type Job } from "@browserfleet/db";
 import { cancelRunningJob } from "./cancel-running-job.ts";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
 import { uuidParam, validate } from "../http/validate.ts";
 import { jobEnvelope, jobStatusView } from "./job-envelope.ts";
-import { itemResult, loadJobResult } from "./job-result.ts";
+import { loadJobResult } from "./job-result.ts";
+import { resultsGone } from "./results-gone.ts";
+import { sendResultsPage } from "./results-page.ts";
+import { sendJson } from "../results/json-stream.ts";
 
 const workspaceOf = (req: Request): string => req.auth!.workspaceId;
 
 export function jobRoutes(deps: ApiDeps): Router {
-  const router = Router();
+  const router = Router(ROUTING);
 
   const mustFind = async (req: Request): Promise<Job> => {
     const id = uuidParam(req.params.id as string | undefined, "job id");
@@ -34,7 +38,8 @@ export function jobRoutes(deps: ApiDeps): Router {
       await deps.jobWaiter.waitForTerminal(job.id, query.wait * 1000);
       job = await mustFind(req);
     }
-    res.json(jobEnvelope(job, await loadJobResult(deps.prisma, job)));
+    // A single-page job embeds its page: streamed, so a multi-MB screenshot is never one string.
+    await sendJson(res, jobEnvelope(job, await loadJobResult(deps, job)));
   });
 
   router.get("/jobs/:id/status", async (req, res) => {
@@ -44,11 +49,11 @@ export function jobRoutes(deps: ApiDeps): Router {
   router.get("/jobs/:id/results", async (req, res) => {
     const query = validate(jobResultsQuery, req.query, "query");
     const job = await mustFind(req);
+    if (resultsGone(job, deps.config.RESULT_RETENTION_DAYS)) {
+      throw new ApiError("GONE", `the results of job ${job.id} were deleted after the retention period (${deps.config.RESULT_RETENTION_DAYS} days); the job itself stays`);
+    }
     const fromSeq = query.cursor === undefined ? 0 : Number(query.cursor);
-    const rows = await findItemResults(deps.prisma, job.id, { fromSeq, limit: query.limit + 1 });
-    const page = rows.slice(0, query.limit);
-    const next = rows.length > query.limit ? rows[query.limit] : undefined;
-    res.json({ items: page.map(itemResult), next_cursor: next ? String(next.seq) : null });
+    await sendResultsPage(deps, res, job, { fromSeq, limit: query.limit }, req.log);
   });
 
   router.post("/jobs/:id/cancel", async (req, res) => {

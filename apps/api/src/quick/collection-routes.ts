@@ -1,4 +1,5 @@
 import { Router } from "express";
+import { ROUTING } from "../http/routing-options.ts";
 import { ApiError, PRICES, normalizeCrawlUrl, quickBatchBody, quickCrawlBody, type CrawlRules, type PageTask } from "@browserfleet/core";
 import type { ApiDeps } from "../deps.ts";
 import { validate } from "../http/validate.ts";
@@ -8,12 +9,12 @@ import { submitJob } from "../jobs/submit-job.ts";
 
 /** POST /v1/quick/batch and /v1/quick/crawl: many pages, always async, polled or announced by webhook. */
 export function collectionRoutes(deps: ApiDeps): Router {
-  const router = Router();
+  const router = Router(ROUTING);
 
   router.post("/quick/batch", async (req, res) => {
     const body = validate(quickBatchBody, req.body);
-    await checkTargets(body.urls, deps.targetPolicy, "urls");
-    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: true };
+    await checkTargets(deps, body.urls, "urls", req.auth!.workspaceId);
+    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
     const job = await submitJob(deps, {
       workspaceId: req.auth!.workspaceId,
       maxConcurrency: req.auth!.maxConcurrency,
@@ -29,10 +30,10 @@ export function collectionRoutes(deps: ApiDeps): Router {
 
   router.post("/quick/crawl", async (req, res) => {
     const body = validate(quickCrawlBody, req.body);
-    await checkTargets([body.url], deps.targetPolicy, "url");
+    await checkTargets(deps, [body.url], "url", req.auth!.workspaceId);
     const start = normalizeCrawlUrl(body.url, undefined, { ignoreQueryParameters: body.ignore_query_parameters });
     if (start === null) throw new ApiError("URL_NOT_ALLOWED", "url is not allowed: a crawl starts from an http or https URL");
-    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: true };
+    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
     const crawl: CrawlRules = {
       start_url: start,
       limit: body.limit,

@@ -1,31 +1,36 @@
 import { Router, type Request, type Response } from "express";
-import { quickExtractBody, quickScrapeBody, quickScreenshotBody, type PageTask } from "@browserfleet/core";
+import { ROUTING } from "../http/routing-options.ts";
+import { ApiError, quickExtractBody, quickScrapeBody, quickScreenshotBody, type PageTask } from "@browserfleet/core";
 import type { ApiDeps } from "../deps.ts";
 import { validate } from "../http/validate.ts";
 import { jobEnvelope } from "../jobs/job-envelope.ts";
 import { awaitSyncResult } from "./sync-response.ts";
+import { sendReplayableFromJob } from "../idempotency/replay-from-job.ts";
 import { submitPageJob, type SubmitPageJobInput } from "./submit-page-job.ts";
 
 type PageRequest = Omit<SubmitPageJobInput, "workspaceId" | "maxConcurrency" | "sync"> & { async: boolean };
 
 /** POST /v1/quick/{scrape,screenshot,extract}: every one is a job through the queue, sync or async. */
 export function quickRoutes(deps: ApiDeps): Router {
-  const router = Router();
+  const router = Router(ROUTING);
 
   const handle = async (req: Request, res: Response, page: PageRequest): Promise<void> => {
     const { async: isAsync, ...rest } = page;
+    // A sync call started now would be cut by the shutdown: refuse it before anything is created.
+    if (!isAsync && deps.isDraining()) throw new ApiError("SERVICE_UNAVAILABLE", "this API process is shutting down; retry shortly", { retryAfter: 1 });
     const job = await submitPageJob(deps, { ...rest, workspaceId: req.auth!.workspaceId, maxConcurrency: req.auth!.maxConcurrency, sync: !isAsync });
     req.log.info({ job_id: job.id, kind: job.kind, async: isAsync }, "job submitted");
     if (isAsync) {
       res.status(202).json(jobEnvelope(job, null));
       return;
     }
-    res.json(await awaitSyncResult(deps, job));
+    // Streamed; under an Idempotency-Key kept as a reference to the job, not a second copy of the bytes.
+    await sendReplayableFromJob(res, job.id, await awaitSyncResult(deps, job));
   };
 
   router.post("/quick/scrape", async (req, res) => {
     const body = validate(quickScrapeBody, req.body);
-    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: true };
+    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
     await handle(req, res, { kind: "scrape", url: body.url, task, async: body.async });
   });
 
@@ -37,7 +42,7 @@ export function quickRoutes(deps: ApiDeps): Router {
 
   router.post("/quick/extract", async (req, res) => {
     const body = validate(quickExtractBody, req.body);
-    const task: PageTask = { formats: ["text"], max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: true };
+    const task: PageTask = { formats: ["text"], max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: false };
     const echo = body.schema !== undefined ? { schema: body.schema } : { prompt: body.prompt };
     await handle(req, res, { kind: "extract", url: body.url, task, async: body.async, echo });
   });

@@ -12,6 +12,8 @@ export interface ResultItemSource {
   text?: string | null;
   links?: unknown;
   screenshot?: Uint8Array | null;
+  /** Formats cut at their bound (api.md § Jobs); absent on rows written before bounds existed. */
+  truncated?: string[] | null;
 }
 
 /** A result item as api.md defines it; content fields appear only when they were asked for. */
@@ -28,18 +30,21 @@ export interface ResultItem {
   screenshot_png_b64?: string;
   error_code: string | null;
   error_message: string | null;
+  truncated: string[];
 }
 
 export function toResultItem(src: ResultItemSource): ResultItem {
   const item: ResultItem = {
     url: src.url,
     final_url: src.finalUrl,
-    status: src.status,
+    // api.md knows an item as completed or failed: cancelled work is a failure whose error_code says CANCELLED.
+    status: src.status === "cancelled" ? "failed" : src.status,
     http_status: src.httpStatus,
     title: src.title,
     duration_ms: src.durationMs,
     error_code: src.errorCode,
     error_message: src.errorMessage,
+    truncated: src.truncated ?? [],
   };
   if (src.html != null) item.html = src.html;
   if (src.text != null) item.text = src.text;

@@ -9,7 +9,7 @@ export const errorEnvelopeSchema = z.object({
   code: z.enum(Object.keys(ERROR_STATUS) as [keyof typeof ERROR_STATUS, ...(keyof typeof ERROR_STATUS)[]]),
   request_id: z.string().describe("also sent as X-Request-Id and in every log line of the request"),
   details: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe("every failing field (400 BAD_REQUEST)"),
-  job_id: z.uuid().optional().describe("the job to poll (502/504 of sync quick calls)"),
+  job_id: z.uuid().optional().describe("the job to poll: every failed sync quick call whose job exists carries it (409, 422, 502, 503, 504)"),
 });
 
 export const creditsViewSchema = z.object({

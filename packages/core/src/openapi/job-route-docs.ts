@@ -49,8 +49,8 @@ export const jobRouteDocs: RouteDoc[] = [
     auth: true,
     pathParams: id,
     query: jobResultsQuery,
-    responses: { 200: { description: "one page of result items", schema: resultPageSchema } },
-    errors: [],
+    responses: { 200: { description: "one page of result items, bounded by RESULTS_PAGE_MAX_BYTES", schema: resultPageSchema } },
+    errors: ["GONE"],
   },
   {
     method: "post",

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ITEM_ERROR_CODES } from "../errors/error-codes.ts";
-import { ITEM_STATUSES, JOB_KINDS, JOB_STATUSES } from "../schemas/jobs.ts";
+import { JOB_KINDS, JOB_STATUSES, SHOWN_ITEM_STATUSES } from "../schemas/jobs.ts";
+import { SCRAPE_FORMATS } from "../schemas/quick.ts";
 
 const iso = z.iso.datetime();
 
@@ -8,7 +9,7 @@ const iso = z.iso.datetime();
 export const resultItemSchema = z.object({
   url: z.string(),
   final_url: z.string().nullable(),
-  status: z.enum(ITEM_STATUSES),
+  status: z.enum(SHOWN_ITEM_STATUSES).describe("completed or failed once finished; cancelled work is failed with error_code CANCELLED"),
   http_status: z.number().int().nullable(),
   title: z.string().nullable(),
   duration_ms: z.number().int().nullable(),
@@ -18,6 +19,9 @@ export const resultItemSchema = z.object({
   screenshot_png_b64: z.string().optional(),
   error_code: z.enum(ITEM_ERROR_CODES).nullable(),
   error_message: z.string().nullable(),
+  truncated: z
+    .array(z.enum(SCRAPE_FORMATS))
+    .describe("formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text at max_chars; [] when nothing was cut"),
 });
 
 export const jobEnvelopeSchema = z.object({
@@ -39,14 +43,18 @@ export const jobEnvelopeSchema = z.object({
   result: z
     .unknown()
     .optional()
-    .describe("GET /v1/jobs/{id} only: the page (scrape, screenshot, extract) or {succeeded, failed, result_url} (batch, crawl); null until completed"),
+    .describe(
+      "GET /v1/jobs/{id} only: the page (scrape, screenshot, extract) or {succeeded, failed, result_url} (batch, crawl); null until completed, and null again once the results were deleted after RESULT_RETENTION_DAYS",
+    ),
 });
 
 export const jobStatusSchema = jobEnvelopeSchema.pick({ id: true, status: true, kind: true, progress_done: true, progress_failed: true, progress_total: true });
 
 export const jobListSchema = z.object({ items: z.array(jobEnvelopeSchema.omit({ result: true })), next_cursor: z.string().nullable() });
 
-export const resultPageSchema = z.object({ items: z.array(resultItemSchema), next_cursor: z.string().nullable() });
+export const resultPageSchema = z
+  .object({ items: z.array(resultItemSchema), next_cursor: z.string().nullable() })
+  .describe("stops early, with next_cursor, before the item that would take the page past RESULTS_PAGE_MAX_BYTES (8 MiB); always at least one item");
 
 /** 200 of a sync scrape or screenshot: the item, the job that rendered it and what it cost. */
 export const syncPageResultSchema = resultItemSchema.extend({ job_id: z.uuid(), cost_credits: z.number().int().min(0) });
@@ -55,10 +63,11 @@ export const syncPageResultSchema = resultItemSchema.extend({ job_id: z.uuid(), 
 export const syncExtractResultSchema = z.object({
   url: z.string(),
   final_url: z.string().nullable(),
-  status: z.enum(ITEM_STATUSES),
+  status: z.enum(SHOWN_ITEM_STATUSES),
   http_status: z.number().int().nullable(),
   title: z.string().nullable(),
   text: z.string(),
+  truncated: z.array(z.enum(SCRAPE_FORMATS)).describe('["text"] when the text was cut at max_chars'),
   schema: z.record(z.string(), z.unknown()).optional(),
   prompt: z.string().optional(),
   job_id: z.uuid(),

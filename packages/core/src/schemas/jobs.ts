@@ -9,6 +9,8 @@ export const TERMINAL_JOB_STATUSES: readonly JobStatus[] = ["completed", "failed
 
 export const ITEM_STATUSES = ["queued", "running", "completed", "failed", "cancelled"] as const;
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
+/** An item's status as the API shows it: a cancelled item is `failed` with error_code CANCELLED (result-item.ts). */
+export const SHOWN_ITEM_STATUSES = ["queued", "running", "completed", "failed"] as const;
 
 export const DEFAULT_PAGE_LIMIT = 50;
 export const MAX_PAGE_LIMIT = 200;

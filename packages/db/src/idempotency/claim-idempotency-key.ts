@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { IdempotencyKey } from "../generated/prisma/client.ts";
 import type { Db } from "../jobs/db-types.ts";
-import type { IdempotencyRecord, StoredResponse } from "./stored-response.ts";
+import type { IdempotencyRecord, KeptResponse } from "./stored-response.ts";
 
 export interface ClaimIdempotencyKeyInput {
   workspaceId: string;
@@ -35,17 +36,14 @@ export async function claimIdempotencyKey(prisma: Db, input: ClaimIdempotencyKey
               now() + GREATEST(${input.ttlSeconds}::int * interval '1 second', ${input.leaseMs}::int * interval '1 millisecond'))
       ON CONFLICT (workspace_id, key) DO UPDATE SET
         id = EXCLUDED.id, method = EXCLUDED.method, path = EXCLUDED.path, request_hash = EXCLUDED.request_hash,
-        state = 'in_flight', response_status = NULL, response_headers = NULL, response_body = NULL,
+        state = 'in_flight', response_status = NULL, response_headers = NULL, response_body = NULL, response_job_id = NULL, response_sha256 = NULL,
         locked_until = EXCLUDED.locked_until, created_at = EXCLUDED.created_at, expires_at = EXCLUDED.expires_at
       WHERE k.expires_at <= now() OR (k.state = 'in_flight' AND COALESCE(k.locked_until, k.created_at) <= now())
       RETURNING id`;
     if (rows.length > 0) return { claimed: true, token };
     const existing = await prisma.idempotencyKey.findUnique({ where: { workspaceId_key: { workspaceId: input.workspaceId, key: input.key } } });
     if (existing) {
-      const response: StoredResponse | null =
-        existing.state === "completed" && existing.responseStatus !== null && existing.responseBody !== null
-          ? { status: existing.responseStatus, headers: (existing.responseHeaders ?? {}) as Record<string, string>, body: existing.responseBody }
-          : null;
+      const response = keptResponse(existing);
       return {
         claimed: false,
         existing: { method: existing.method, path: existing.path, requestHash: existing.requestHash, state: response ? "completed" : "in_flight", response },
@@ -53,4 +51,11 @@ export async function claimIdempotencyKey(prisma: Db, input: ClaimIdempotencyKey
     }
     if (attempt >= ATTEMPTS) throw new Error(`idempotency key could not be claimed or read after ${ATTEMPTS} attempts`);
   }
+}
+
+function keptResponse(row: IdempotencyKey): KeptResponse | null {
+  if (row.state !== "completed" || row.responseStatus === null) return null;
+  const headers = (row.responseHeaders ?? {}) as Record<string, string>;
+  if (row.responseJobId !== null && row.responseSha256 !== null) return { status: row.responseStatus, headers, jobId: row.responseJobId, sha256: row.responseSha256 };
+  return row.responseBody === null ? null : { status: row.responseStatus, headers, body: row.responseBody };
 }

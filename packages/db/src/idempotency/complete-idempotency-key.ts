@@ -1,9 +1,9 @@
 import type { Db } from "../jobs/db-types.ts";
-import type { StoredResponse } from "./stored-response.ts";
+import { isReferencedResponse, type KeptResponse } from "./stored-response.ts";
 
 export interface CompleteIdempotencyKeyInput {
   token: string;
-  response: StoredResponse;
+  response: KeptResponse;
   /** Kept this long from now: the contract's 24 h run from the stored answer. */
   ttlSeconds: number;
 }
@@ -13,11 +13,14 @@ export interface CompleteIdempotencyKeyInput {
  * and another request took the key over): that request's answer is the one that counts.
  */
 export async function completeIdempotencyKey(prisma: Db, input: CompleteIdempotencyKeyInput): Promise<boolean> {
-  const { status, headers, body } = input.response;
+  const { status, headers } = input.response;
+  const ref = isReferencedResponse(input.response) ? input.response : null;
+  const body = ref === null ? (input.response as { body: Uint8Array }).body : null;
   const updated = await prisma.$executeRaw`
     UPDATE idempotency_keys
     SET state = 'completed', response_status = ${status}::int, response_headers = ${JSON.stringify(headers)}::jsonb,
-        response_body = ${Buffer.from(body.buffer, body.byteOffset, body.byteLength)}, locked_until = NULL,
+        response_body = ${body === null ? null : Buffer.from(body.buffer, body.byteOffset, body.byteLength)},
+        response_job_id = ${ref?.jobId ?? null}::uuid, response_sha256 = ${ref?.sha256 ?? null}, locked_until = NULL,
         expires_at = now() + ${input.ttlSeconds}::int * interval '1 second'
     WHERE id = ${input.token}::uuid AND state = 'in_flight'`;
   return updated === 1;

@@ -12,6 +12,8 @@ export type PageOutcome =
       text?: string;
       links?: string[];
       screenshotPng?: Buffer;
+      /** Formats cut at their bound (api.md § Jobs). */
+      truncated?: string[];
     }
   | { ok: false; errorCode: ItemErrorCode; errorMessage: string; finalUrl?: string; durationMs: number };
 
