@@ -1,5 +1,7 @@
 import { expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
+import { allResults, balanceAndLedger, waitForJob } from "../support/job-polling.ts";
+import { chromiumBrowsersOf, chromiumRenderersOf } from "../support/process-tree.ts";
 import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
 // A short lock lets a dead worker's page come back quickly.
@@ -27,14 +29,72 @@ it("a sync scrape survives its worker being SIGKILLed mid-page, with exactly one
   expect(res.body).toMatchObject({ status: "completed", title: "Slow 4000", cost_credits: 1 });
   expect(ctx.site.hits("/slow")).toBe(2);
 
-  const items = await ctx.stack.prisma.jobItem.findMany({ where: { workspaceId }, include: { payload: true } });
+  expect(res.body.text).toContain("waited 4000 ms");
+  const items = await ctx.stack.prisma.jobItem.findMany({ where: { workspaceId } });
   expect(items).toHaveLength(1);
   expect(items[0]).toMatchObject({ status: "completed", attempt: 2 });
-  expect(items[0]!.payload?.text).toContain("waited 4000 ms");
+  // One payload row: the first, killed run wrote nothing.
+  expect(await ctx.stack.prisma.jobItemPayload.count({ where: { itemId: items[0]!.id } })).toBe(1);
   const job = await ctx.stack.prisma.job.findUniqueOrThrow({ where: { id: res.body.job_id as string } });
   expect(job).toMatchObject({ progressDone: 1, progressTotal: 1, creditsCharged: 1, status: "completed" });
   const ws = await ctx.stack.prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
   expect(ws.creditBalance).toBe(99);
   const ledger = await ctx.stack.prisma.creditLedgerEntry.findMany({ where: { workspaceId } });
   expect(ledger.reduce((s, e) => s + e.delta, 0)).toBe(99);
+});
+
+/** The worker running now (the first test replaces the stack's first one). */
+const liveWorker = () => ctx.stack.workers.at(-1)!;
+
+/** Two-page batches of slow pages for two workspaces, all four pages in flight on the one worker at once. */
+async function slowBatchesInFlight(tag: string): Promise<{ workspaceId: string; client: ReturnType<typeof apiClient>; jobId: string }[]> {
+  const before = ctx.site.hits("/slow");
+  const tenants = await Promise.all(["a", "b"].map(async (name) => {
+    const { apiKey, workspaceId } = await ctx.stack.newWorkspace(`${tag}-${name}`);
+    const client = apiClient(ctx.stack.apiUrl, apiKey);
+    const res = await client.post("/v1/quick/batch", { urls: [1, 2].map((n) => `${ctx.site.origin}/slow?ms=8000&page=${name}${n}`), formats: ["text"] });
+    expect(res.status, JSON.stringify(res.body)).toBe(202);
+    return { workspaceId, client, jobId: res.body.job_id as string };
+  }));
+  await waitFor(() => ctx.site.hits("/slow") - before === 4 && ctx.site.inFlightOf("/slow") === 4, 60_000);
+  return tenants;
+}
+
+/** Every page completed once, on its second render, charged once: nothing of the crash shows but the retry. */
+async function expectAllCompletedOnce(tenants: Awaited<ReturnType<typeof slowBatchesInFlight>>): Promise<void> {
+  for (const { client, jobId, workspaceId } of tenants) {
+    const job = await waitForJob(client, jobId, { timeoutMs: 90_000 });
+    expect(job).toMatchObject({ status: "completed", progress_done: 2, progress_failed: 0, progress_total: 2, credits_charged: 2 });
+    const results = await allResults(client, jobId);
+    expect(results.map((r) => [r.status, r.error_code])).toEqual([["completed", null], ["completed", null]]);
+    const items = await ctx.stack.prisma.jobItem.findMany({ where: { jobId } });
+    // The crashed render is one attempt of at most JOB_MAX_ATTEMPTS (3): each page ran exactly twice.
+    expect(items.map((i) => [i.status, i.attempt])).toEqual([["completed", 2], ["completed", 2]]);
+    expect(await balanceAndLedger(ctx.stack.prisma, workspaceId)).toEqual({ balance: 98, ledgerSum: 98 });
+  }
+}
+
+it("a killed Chromium fails no page for good: every page it held, of both workspaces, runs again and completes once", async () => {
+  const worker = liveWorker();
+  const tenants = await slowBatchesInFlight("browser-kill");
+  const browsers = chromiumBrowsersOf(worker.child.pid!);
+  expect(browsers).toHaveLength(1);
+  process.kill(browsers[0]!, "SIGKILL");
+
+  await expectAllCompletedOnce(tenants);
+  // The pool launched a new Chromium for the retries.
+  expect(chromiumBrowsersOf(worker.child.pid!).filter((pid) => pid !== browsers[0])).toHaveLength(1);
+  const retried = worker.logs.filter((l) => l.includes("the browser failed under the page; it runs again"));
+  expect(retried).toHaveLength(4);
+});
+
+it("a crashed renderer fails its pages only for a retry", async () => {
+  const worker = liveWorker();
+  const tenants = await slowBatchesInFlight("renderer-kill");
+  const renderers = chromiumRenderersOf(worker.child.pid!);
+  expect(renderers.length).toBeGreaterThan(0);
+  // Every renderer: each in-flight page's document lives in one of them (idle ones die harmlessly).
+  for (const pid of renderers) process.kill(pid, "SIGKILL");
+
+  await expectAllCompletedOnce(tenants);
 });

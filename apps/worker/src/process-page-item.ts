@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
-import { completeItem, startItem, type CompleteItemInput, type Db, type PageOutcome, type StartedItem } from "@browserfleet/db";
-import { contextShareKey, renderPage, type BrowserPool, type TargetGuard } from "@browserfleet/browser";
+import { completeItem, prepareItemPayload, startItem, type BlobStore, type CompleteItemInput, type Db, type PageOutcome, type StartedItem } from "@browserfleet/db";
+import { contextShareKey, renderPage, type BrowserPool, type RenderBounds, type RenderResult, type TargetGuard } from "@browserfleet/browser";
 import type { AdmissionController, PageJobData } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
 import type { ContextLanes } from "./context-lanes.ts";
@@ -26,6 +26,9 @@ export interface PageItemDeps {
   maxAttempts: number;
   metrics: WorkerMetrics;
   logger: Logger;
+  /** Where this worker writes payloads, and the caps of the formats that have no per-request bound. */
+  blobs: BlobStore;
+  renderBounds: RenderBounds;
 }
 
 export type PageRunOutcome = "stale" | "lease-lost" | "requeued" | "done";
@@ -35,7 +38,9 @@ export type PageRunOutcome = "stale" | "lease-lost" | "requeued" | "done";
  * finished item or a finished job is skipped), render it in its job's browser context, record
  * the outcome (plus, for a crawl, the pages it discovered) in one guarded transaction, then
  * release the lease, which admits the next waiting page. A throw keeps the lease, so BullMQ's
- * retry (or the lease's expiry) runs the item again.
+ * retry (or the lease's expiry) runs the item again. A render the browser failed (Chromium died,
+ * a renderer crashed, no context) writes nothing and goes back first in line, at most
+ * `maxAttempts` renders in all; only the last such failure is recorded, as INTERNAL_ERROR.
  */
 export async function processPageItem(deps: PageItemDeps, data: PageJobData, signal?: AbortSignal): Promise<PageRunOutcome> {
   const log = deps.logger.child({ job_id: data.jobId, workspace_id: data.workspaceId, item_id: data.itemId });
@@ -55,8 +60,8 @@ export async function processPageItem(deps: PageItemDeps, data: PageJobData, sig
       const stopped = () => (lease.lost() ? "lease-lost" : signal?.aborted === true ? "shutdown" : null);
       const written = await runItem(deps, item, controller.signal, log, stopped);
       if (written === "lease-lost") return "lease-lost";
-      if (written === "shutdown") {
-        // Stopped by this worker's shutdown, not by the page: it runs again elsewhere, first in line.
+      if (written === "shutdown" || written === "browser-failed") {
+        // Stopped by this worker's shutdown or its browser's failure, not by the page: it runs again, first in line.
         await deps.admission.release(data.itemId, data.ticket, { requeue: true });
         return "requeued";
       }
@@ -76,16 +81,25 @@ async function runItem(
   signal: AbortSignal,
   log: Logger,
   stopped: () => "lease-lost" | "shutdown" | null,
-): Promise<"written" | "lease-lost" | "shutdown"> {
+): Promise<"written" | "lease-lost" | "shutdown" | "browser-failed"> {
   const params = item.params as unknown as PageJobParams;
   const crawl: CrawlPlan | null = params.crawl ? await planCrawlPage(item, params.crawl, deps.egressUrl, log) : null;
   let outcome: PageOutcome;
   if (item.attempt > deps.maxAttempts) {
     outcome = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: `gave up after ${deps.maxAttempts} attempts`, durationMs: 0 };
+  } else if (crawl?.rulesError) {
+    outcome = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: crawl.rulesError, durationMs: 0 };
   } else if (crawl?.refusal) {
     outcome = { ok: false, errorCode: "ROBOTS_DISALLOWED", errorMessage: crawl.refusal, durationMs: 0 };
   } else {
-    outcome = await render(deps, item, params, crawl !== null, signal);
+    const rendered = await render(deps, item, params, crawl !== null, signal);
+    if (!rendered.ok && rendered.browserFailed === true) {
+      // Chromium died, crashed or closed under the page: not the page's outcome, so none is written
+      // while attempts remain (a crashed browser fails every page it held, of every workspace).
+      if (item.attempt < deps.maxAttempts) return stopped() ?? browserFailed(deps, item, rendered, log);
+      rendered.errorMessage = `${rendered.errorMessage} (gave up after ${item.attempt} attempts)`;
+    }
+    outcome = rendered;
   }
   // Another run owns the item now (the lease expired while Redis was away), or the worker is
   // going away mid-page: write nothing, the page's outcome is not the page's fault.
@@ -93,11 +107,14 @@ async function runItem(
   if (stop !== null) return stop;
   const input: CompleteItemInput = { itemId: item.id, outcome, price: params.price };
   if (crawl) {
-    input.discovered = { urls: crawl.discover(outcome), limit: crawl.rules.limit };
+    input.discovered = { urls: crawl.discover(outcome), limit: crawl.rules.limit, maxDepth: crawl.rules.max_depth };
     if (crawl.robotsTxtToRecord !== undefined) input.robotsTxt = crawl.robotsTxtToRecord;
-    if (outcome.ok && !params.task.formats.includes("links")) delete outcome.links;
+    if (outcome.ok && !params.task.formats.includes("links")) {
+      delete outcome.links;
+      outcome.truncated = outcome.truncated?.filter((f) => f !== "links");
+    }
   }
-  const written = await completeItem(deps.prisma, input);
+  const written = await completeWithPayload(deps, item, input, log);
   if (written.newItems.length > 0) {
     await deps.admission.enqueue(item.workspaceId, item.maxConcurrency, written.newItems.map((n) => ({ itemId: n.id, jobId: n.jobId })));
   }
@@ -112,7 +129,13 @@ async function runItem(
   return "written";
 }
 
-async function render(deps: PageItemDeps, item: StartedItem, params: PageJobParams, needLinks: boolean, signal: AbortSignal): Promise<PageOutcome> {
+function browserFailed(deps: PageItemDeps, item: StartedItem, rendered: RenderResult & { ok: false }, log: Logger): "browser-failed" {
+  deps.metrics.pages.inc({ outcome: "browser_failed", applied: "false" });
+  log.warn({ url: item.url, attempt: item.attempt, error: rendered.errorMessage }, "the browser failed under the page; it runs again");
+  return "browser-failed";
+}
+
+async function render(deps: PageItemDeps, item: StartedItem, params: PageJobParams, needLinks: boolean, signal: AbortSignal): Promise<RenderResult> {
   const end = deps.metrics.pageDuration.startTimer();
   deps.metrics.pagesInFlight.inc();
   // Pages of one batch or crawl share browser contexts (creating one is ~40% of a page), a few
@@ -126,14 +149,34 @@ async function render(deps: PageItemDeps, item: StartedItem, params: PageJobPara
     return await deps.pool.withContext((context) =>
       renderPage(
         context,
-        { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, signal },
+        { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, bounds: deps.renderBounds, signal },
         deps.targetGuard,
       ),
       shareKey === undefined ? {} : { shareKey },
     );
+  } catch (err) {
+    // No context to render in (the browser died while opening one, failed to launch, or the pool is closing).
+    const reason = err instanceof Error ? err.message : String(err);
+    return { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: `no browser context: ${reason.split("\n", 1)[0]}`, browserFailed: true, durationMs: 0 };
   } finally {
     if (jobKey !== undefined) deps.lanes.release(jobKey, lane);
     deps.metrics.pagesInFlight.dec();
     end();
+  }
+}
+
+/** A blob written ahead of the transaction (S3) that the item does not end up pointing to is deleted at once. */
+async function completeWithPayload(deps: PageItemDeps, item: StartedItem, input: CompleteItemInput, log: Logger): ReturnType<typeof completeItem> {
+  const payload = await prepareItemPayload(deps.blobs, { jobId: item.jobId, itemId: item.id }, input.outcome);
+  const discard = (): void => {
+    payload?.discard?.().catch((err: unknown) => log.warn({ err, blob_key: payload.key }, "could not delete an unused payload blob; the job's retention sweep removes it"));
+  };
+  try {
+    const written = await completeItem(deps.prisma, { ...input, payload });
+    if (!written.applied) discard();
+    return written;
+  } catch (err) {
+    discard();
+    throw err;
   }
 }

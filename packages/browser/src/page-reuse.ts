@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
+import { hasCrashed, watchCrash } from "./crash-watch.ts";
 import { watchFailedNavigations, type FailedNavigation } from "./egress-verdict.ts";
 import type { ContextGuard, PageGuard } from "./request-guard.ts";
 
@@ -23,13 +24,16 @@ const parked = new WeakMap<BrowserContext, ReusablePage[]>();
 export async function takePage(context: BrowserContext, contextGuard: ContextGuard): Promise<ReusablePage> {
   const shelf = parked.get(context) ?? [];
   for (let candidate = shelf.pop(); candidate !== undefined; candidate = shelf.pop()) {
-    if (!candidate.page.isClosed() && candidate.check === contextGuard.check) {
+    // A parked tab whose renderer crashed is open but dead: never hand it to the next page.
+    if (!candidate.page.isClosed() && !hasCrashed(candidate.page) && candidate.check === contextGuard.check) {
       candidate.guard.reset();
       return candidate;
     }
     candidate.guard.release();
+    if (hasCrashed(candidate.page)) void candidate.page.close({ runBeforeUnload: false }).catch(() => undefined);
   }
   const page = await context.newPage();
+  watchCrash(page);
   const reusable: ReusablePage = { page, guard: undefined as unknown as PageGuard, check: contextGuard.check, onFailedNavigation: null };
   try {
     reusable.guard = await contextGuard.guardPage(page);

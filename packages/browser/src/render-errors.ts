@@ -58,6 +58,30 @@ export interface ClassifiedError {
   errorMessage: string;
 }
 
+/** What the render saw of its browser when it failed. */
+export interface BrowserFacts {
+  /** The page's renderer process died (Playwright's `crash` event). */
+  pageCrashed: boolean;
+  /** The browser process is still connected. */
+  browserConnected: boolean;
+}
+
+// Playwright's words for a page, context or browser that went away under a call.
+const BROWSER_GONE = /has been closed|Target crashed|Page crashed|browser has disconnected|Browser closed/i;
+
+/**
+ * True when the browser failed rather than the page: its process died or disconnected, the
+ * page's renderer crashed (its cause is not known to be the page), or the page or its context
+ * was closed under the render (the pool closing). Such a render is worth running again; a
+ * timeout, a refused URL, a navigation error or a cancel is the page's own outcome.
+ */
+export function isBrowserFailure(err: unknown, facts: BrowserFacts): boolean {
+  if (err instanceof UrlNotAllowedError || (err instanceof RenderStopped && err.code === "CANCELLED")) return false;
+  if (facts.pageCrashed || !facts.browserConnected) return true;
+  if (err instanceof RenderStopped || err instanceof EgressFailedError || err instanceof errors.TimeoutError) return false;
+  return BROWSER_GONE.test(err instanceof Error ? err.message : String(err));
+}
+
 export function classifyRenderError(err: unknown): ClassifiedError {
   if (err instanceof RenderStopped) return { errorCode: err.code, errorMessage: err.message };
   if (err instanceof UrlNotAllowedError) return { errorCode: "URL_NOT_ALLOWED", errorMessage: err.message };
@@ -72,7 +96,7 @@ export function classifyRenderError(err: unknown): ClassifiedError {
   if (/Download is starting/i.test(message)) {
     return { errorCode: "NAVIGATION_FAILED", errorMessage: "the URL answered with a file download, not a page" };
   }
-  if (/has been closed|Target crashed|Page crashed|browser has disconnected/i.test(message)) {
+  if (BROWSER_GONE.test(message)) {
     return { errorCode: "INTERNAL_ERROR", errorMessage: "the browser closed or crashed during the render" };
   }
   return { errorCode: "INTERNAL_ERROR", errorMessage: `render failed: ${firstLine(message)}` };

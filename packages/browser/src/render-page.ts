@@ -2,13 +2,15 @@ import type { BrowserContext, Page } from "playwright-core";
 import { egressOf } from "./egress-link.ts";
 import { proxyAnswerError, tunnelError, type FailedNavigation } from "./egress-verdict.ts";
 import { extractFormats } from "./extract-formats.ts";
-import { classifyRenderError, RenderStopped, UrlNotAllowedError } from "./render-errors.ts";
+import { hasCrashed, probeCrashed } from "./crash-watch.ts";
+import { classifyRenderError, isBrowserFailure, RenderStopped, UrlNotAllowedError } from "./render-errors.ts";
 import type { RenderFailure, RenderRequest, RenderResult, RenderSuccess, TargetGuard } from "./render-types.ts";
 import { parkPage, takePage, type ReusablePage } from "./page-reuse.ts";
 import { guardContext } from "./request-guard.ts";
 import { startStopSignal, type StopSignal } from "./stop-signal.ts";
 
 const PAGE_CLOSE_TIMEOUT_MS = 5_000;
+const CRASH_PROBE_TIMEOUT_MS = 2_000;
 
 /** What a render left behind for the cleanup and the error report. */
 interface RenderState {
@@ -42,7 +44,7 @@ export async function renderPage(context: BrowserContext, request: RenderRequest
     clean = true;
     return { ...loaded, durationMs: elapsed() };
   } catch (err) {
-    return { ...failure(err, state), durationMs: elapsed() };
+    return { ...(await failure(err, state, context)), durationMs: elapsed() };
   } finally {
     state.finished = true;
     stop.dispose();
@@ -91,9 +93,18 @@ async function render(
   return { ok: true, finalUrl: page.url(), httpStatus: response?.status() ?? null, ...extracted };
 }
 
-function failure(err: unknown, state: RenderState): Omit<RenderFailure, "durationMs"> {
+async function failure(err: unknown, state: RenderState, context: BrowserContext): Promise<Omit<RenderFailure, "durationMs">> {
   const { errorCode, errorMessage } = classifyRenderError(err);
   const result: Omit<RenderFailure, "durationMs"> = { ok: false, errorCode, errorMessage };
+  // A failure the page did not clearly cause may be its renderer's crash, reported late: ask the page.
+  const ask = state.page !== null && (errorCode === "NAVIGATION_FAILED" || errorCode === "INTERNAL_ERROR");
+  const pageCrashed = ask ? await probeCrashed(state.page!, CRASH_PROBE_TIMEOUT_MS) : hasCrashed(state.page);
+  if (isBrowserFailure(err, { pageCrashed, browserConnected: context.browser()?.isConnected() ?? true })) {
+    // Whatever the failed call said (often net::ERR_ABORTED), the cause is the browser's.
+    result.errorCode = "INTERNAL_ERROR";
+    result.errorMessage = pageCrashed ? "the page's renderer crashed during the render" : "the browser closed or crashed during the render";
+    result.browserFailed = true;
+  }
   const landed = currentUrl(state.page);
   if (landed !== undefined) result.finalUrl = landed;
   return result;

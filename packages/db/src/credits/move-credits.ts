@@ -12,7 +12,8 @@ export interface CreditMove {
 /**
  * The one way the balance changes: an atomic SQL increment plus the ledger row carrying the
  * balance it produced, inside the caller's transaction, so the ledger always sums to the balance.
- * Null when the workspace does not exist or cannot cover a debit.
+ * Null when the workspace does not exist or cannot cover a debit. The workspace row is the last
+ * lock a transaction on an existing job takes (lock-job.ts): lock the job before moving its credits.
  */
 export async function moveCredits(tx: Tx, move: CreditMove): Promise<{ balance: number; entry: CreditLedgerEntry } | null> {
   const rows = await tx.$queryRaw<{ credit_balance: number }[]>`

@@ -1,17 +1,23 @@
 import type { Tx } from "./db-types.ts";
 import type { Db } from "./db-types.ts";
+import { runTransaction } from "../transactions/run-transaction.ts";
 import { addDiscoveredItems, type DiscoveredUrl, type NewItem } from "./add-discovered-items.ts";
 import { finishJob } from "./finish-job.ts";
+import { prepareItemPayload, type PreparedPayload } from "./item-payload.ts";
+import { PostgresBlobStore } from "../blobs/postgres-blob-store.ts";
+import { lockJobOfItem } from "./lock-job.ts";
 import type { PageOutcome } from "./page-outcome.ts";
 
 export interface CompleteItemInput {
   itemId: string;
   outcome: PageOutcome;
   price: number;
-  /** A crawl page's links to follow, already scoped, filtered and normalized. */
-  discovered?: { urls: DiscoveredUrl[]; limit: number };
+  /** A crawl page's links to follow, already scoped, filtered and normalized; depth is applied here. */
+  discovered?: { urls: DiscoveredUrl[]; limit: number; maxDepth: number };
   /** A crawl's robots.txt, recorded by its first page. */
   robotsTxt?: string;
+  /** The outcome's content in the worker's blob store (prepareItemPayload); without it, content goes to the Postgres store. */
+  payload?: PreparedPayload | null;
 }
 
 export interface CompleteItemResult {
@@ -23,32 +29,22 @@ export interface CompleteItemResult {
   newItems: NewItem[];
 }
 
-interface LockedJob {
-  id: string;
-  workspace_id: string;
-  progress_total: number;
-}
-
 const NOTHING: CompleteItemResult = { applied: false, jobFinished: false, jobId: null, newItems: [] };
 
 /**
  * Records one item's outcome, adds what a crawl page discovered, bumps the job's progress,
  * charges the item if it succeeded and finishes the job if it was the last: one transaction
- * that locks the job row first (so a cancel cannot interleave) and is guarded by the item's
- * status, so a retried or duplicated page job can never count twice.
+ * that locks the job row first (lock-job.ts: so a cancel cannot interleave) and is guarded by
+ * the item's status, so a retried or duplicated page job can never count twice.
  */
 export async function completeItem(prisma: Db, input: CompleteItemInput): Promise<CompleteItemResult> {
-  return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<LockedJob[]>`
-      SELECT j.id, j.workspace_id, j.progress_total FROM jobs AS j
-      WHERE j.id = (SELECT job_id FROM job_items WHERE id = ${input.itemId}::uuid)
-        AND j.status IN ('queued', 'running')
-      FOR UPDATE`;
-    const job = locked[0];
-    if (!job || !(await recordOutcome(tx, input))) return NOTHING;
+  return runTransaction(prisma, async (tx) => {
+    const job = await lockJobOfItem(tx, input.itemId);
+    if (!job || !["queued", "running"].includes(job.status) || !(await recordOutcome(tx, input, job.id))) return NOTHING;
 
-    const newItems = input.discovered
-      ? await addDiscoveredItems(tx, { id: job.id, workspaceId: job.workspace_id, progressTotal: job.progress_total }, input.discovered.urls, input.discovered.limit)
+    const { discovered } = input;
+    const newItems = discovered
+      ? await addDiscoveredItems(tx, { id: job.id, workspaceId: job.workspace_id, progressTotal: job.progress_total }, input.itemId, discovered.urls, discovered)
       : [];
     if (input.robotsTxt !== undefined) {
       await tx.$executeRaw`UPDATE jobs SET crawl_robots_txt = ${input.robotsTxt} WHERE id = ${job.id}::uuid`;
@@ -67,7 +63,7 @@ export async function completeItem(prisma: Db, input: CompleteItemInput): Promis
 }
 
 /** The item's row and payload; false when the item is no longer running (duplicate or cancelled). */
-async function recordOutcome(tx: Tx, input: CompleteItemInput): Promise<boolean> {
+async function recordOutcome(tx: Tx, input: CompleteItemInput, jobId: string): Promise<boolean> {
   const { itemId, outcome } = input;
   const status = outcome.ok ? "completed" : "failed";
   const updated = await tx.$executeRaw`
@@ -77,19 +73,15 @@ async function recordOutcome(tx: Tx, input: CompleteItemInput): Promise<boolean>
       title = ${outcome.ok ? outcome.title : null},
       duration_ms = ${Math.round(outcome.durationMs)},
       error_code = ${outcome.ok ? null : outcome.errorCode},
-      error_message = ${outcome.ok ? null : outcome.errorMessage}
+      error_message = ${outcome.ok ? null : outcome.errorMessage},
+      truncated = ${outcome.ok ? (outcome.truncated ?? []) : []}::text[]
     WHERE id = ${itemId}::uuid AND status = 'running'`;
   if (updated === 0) return false;
-  if (outcome.ok && (outcome.html !== undefined || outcome.text !== undefined || outcome.links !== undefined || outcome.screenshotPng)) {
-    await tx.jobItemPayload.create({
-      data: {
-        itemId,
-        html: outcome.html ?? null,
-        text: outcome.text ?? null,
-        ...(outcome.links !== undefined ? { links: outcome.links } : {}),
-        screenshot: outcome.screenshotPng ? new Uint8Array(outcome.screenshotPng) : null,
-      },
-    });
+  // Only the run that won the guard above points the item at its payload.
+  const payload = input.payload !== undefined ? input.payload : await prepareItemPayload(new PostgresBlobStore(tx), { jobId, itemId }, outcome);
+  if (payload !== null) {
+    await payload.writeInTransaction?.(tx);
+    await tx.jobItemPayload.create({ data: { itemId, blobStore: payload.store, blobKey: payload.key, sizeBytes: payload.sizeBytes } });
   }
   return true;
 }

@@ -5,6 +5,8 @@ export interface ReconcileCandidate {
   jobId: string;
   workspaceId: string;
   status: string;
+  /** An item of a sync call: it goes back to its workspace's sync lane. */
+  sync: boolean;
 }
 
 /**
@@ -16,7 +18,7 @@ export async function findItemsToReconcile(
   prisma: Db,
   options: { changedBefore: Date; limit: number; afterId?: string },
 ): Promise<ReconcileCandidate[]> {
-  return prisma.jobItem.findMany({
+  const rows = await prisma.jobItem.findMany({
     where: {
       ...(options.afterId ? { id: { gt: options.afterId } } : {}),
       job: { status: { in: ["queued", "running"] } },
@@ -25,10 +27,11 @@ export async function findItemsToReconcile(
         { status: "running", startedAt: { lt: options.changedBefore } },
       ],
     },
-    select: { id: true, jobId: true, workspaceId: true, status: true },
+    select: { id: true, jobId: true, workspaceId: true, status: true, job: { select: { sync: true } } },
     orderBy: { id: "asc" },
     take: options.limit,
   });
+  return rows.map(({ job, ...item }) => ({ ...item, sync: job.sync }));
 }
 
 /** max_concurrency of these workspaces, to refresh the admission controller's copy. */

@@ -1,4 +1,6 @@
+import { runTransaction } from "../transactions/run-transaction.ts";
 import type { Db } from "./db-types.ts";
+import { lockJobOfItem } from "./lock-job.ts";
 
 export interface StartedItem {
   id: string;
@@ -33,9 +35,16 @@ interface StartedRow {
 /**
  * Marks an item running (attempt + 1) if it and its job are still live; null means the item
  * is already finished or its job ended, so a duplicate or late queue job must do nothing.
+ * Lock order (lock-job.ts): a queued job's first starts turn it running, so they lock the job row
+ * before the item; a running job's starts lock only their item (no wait behind completions).
  */
 export async function startItem(prisma: Db, itemId: string): Promise<StartedItem | null> {
-  return prisma.$transaction(async (tx) => {
+  return runTransaction(prisma, async (tx) => {
+    const seen = await tx.$queryRaw<{ status: string }[]>`
+      SELECT j.status::text AS status FROM jobs AS j JOIN job_items AS i ON i.job_id = j.id WHERE i.id = ${itemId}::uuid`;
+    const jobStatus = seen[0]?.status;
+    if (jobStatus !== "queued" && jobStatus !== "running") return null;
+    if (jobStatus === "queued") await lockJobOfItem(tx, itemId);
     const rows = await tx.$queryRaw<StartedRow[]>`
       UPDATE job_items AS i SET status = 'running', attempt = i.attempt + 1, started_at = now()
       FROM jobs AS j, workspaces AS w
@@ -44,9 +53,11 @@ export async function startItem(prisma: Db, itemId: string): Promise<StartedItem
       RETURNING i.id, i.job_id, i.workspace_id, i.seq, i.url, i.depth, i.attempt, j.kind::text AS kind, j.params, j.crawl_robots_txt, w.max_concurrency`;
     const row = rows[0];
     if (!row) return null;
-    await tx.$executeRaw`
-      UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
-      WHERE id = ${row.job_id}::uuid AND status = 'queued'`;
+    if (jobStatus === "queued") {
+      await tx.$executeRaw`
+        UPDATE jobs SET status = 'running', started_at = COALESCE(started_at, now()), updated_at = now()
+        WHERE id = ${row.job_id}::uuid AND status = 'queued'`;
+    }
     return {
       id: row.id,
       jobId: row.job_id,

@@ -1,0 +1,2 @@
+export * from "./is-transaction-conflict.ts";
+export * from "./run-transaction.ts";
