@@ -81,8 +81,9 @@ it("cancels a batch: queued pages never start, running ones stop, nothing unfini
   const job = (await client.get(`/v1/jobs/${jobId}`)).body;
   const results = await allResults(client, jobId);
   const completed = results.filter((r) => r.status === "completed").length;
-  expect(results.filter((r) => r.status === "cancelled").length).toBe(40 - completed);
-  expect(results.filter((r) => r.status === "cancelled").every((r) => r.error_code === "CANCELLED")).toBe(true);
+  // Cancelled pages show as failed with error_code CANCELLED (api.md: an item is completed or failed).
+  expect(results.filter((r) => r.status === "failed" && r.error_code === "CANCELLED").length).toBe(40 - completed);
+  expect(results.filter((r) => r.status !== "completed").every((r) => r.status === "failed" && r.error_code === "CANCELLED")).toBe(true);
   expect(job).toMatchObject({ status: "cancelled", credits_charged: completed });
   const { balance, ledgerSum } = await balanceAndLedger(ctx.stack.prisma, workspaceId);
   expect(balance).toBe(100 - completed);

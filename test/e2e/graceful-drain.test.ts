@@ -1,12 +1,50 @@
 import { beforeAll, expect, it } from "vitest";
 import { startApp } from "../support/app-process.ts";
 import { apiClient } from "../support/http-client.ts";
+import { waitForJob, waitUntil } from "../support/job-polling.ts";
 import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
 const ctx = useStackWithSite();
 
 beforeAll(async () => {
   });
+
+it("an API told to stop answers its waiters first (long-poll: the job's state; sync call: 503 with job_id, its key freed), then exits 0", async () => {
+  const api = await ctx.stack.startApi();
+  const { apiKey } = await ctx.stack.newWorkspace("api-drain");
+  const stopping = apiClient(`http://127.0.0.1:${api.port}`, apiKey);
+  const other = apiClient(ctx.stack.apiUrl, apiKey);
+  // A page that never answers, long-polled with the longest wait there is.
+  const held = await other.post("/v1/quick/scrape", { url: `${ctx.site.origin}/hang?drain`, timeout_ms: 60_000, async: true });
+  const heldId = held.body.id as string;
+  const longPoll = stopping.get(`/v1/jobs/${heldId}?wait=120`);
+  const syncBody = { url: `${ctx.site.origin}/gate?n=99&ms=6000&drain`, formats: ["text"] };
+  const sync = stopping.post("/v1/quick/scrape", syncBody, { "idempotency-key": "drain-1" });
+  await waitUntil(() => ctx.site.inFlightOf("/gate") > 0, 60_000, "the sync call's page rendering");
+  const exited = new Promise<number | null>((resolve) => api.child.once("exit", (code) => resolve(code)));
+  api.child.kill("SIGTERM");
+
+  const [polled, answered] = await Promise.all([longPoll, sync]);
+  expect(polled.status).toBe(200);
+  expect(polled.body.id).toBe(heldId);
+  expect(["queued", "running"]).toContain(polled.body.status);
+  expect(answered.status, JSON.stringify(answered.body)).toBe(503);
+  expect(answered.body.code).toBe("SERVICE_UNAVAILABLE");
+  expect(answered.headers.get("retry-after")).toMatch(/^\d+$/);
+  const syncJobId = answered.body.job_id as string;
+  expect(syncJobId).toMatch(/^[0-9a-f-]{36}$/);
+  // 0, not the 1 of SHUTDOWN_TIMEOUT_MS's deadline: the drain ended by itself.
+  expect(await exited).toBe(0);
+
+  // The job went on and can be polled; the key is free: the same call runs afresh on another API process.
+  expect((await waitForJob(other, syncJobId, { timeoutMs: 60_000 })).status).toBe("completed");
+  const again = await other.post("/v1/quick/scrape", syncBody, { "idempotency-key": "drain-1" });
+  expect(again.status, JSON.stringify(again.body)).toBe(200);
+  expect(again.headers.get("idempotent-replay")).toBeNull();
+  expect(again.body.job_id).not.toBe(syncJobId);
+  // Nothing of this test left in the worker for the next one, which stops it.
+  expect((await other.post(`/v1/jobs/${heldId}/cancel`)).status).toBe(200);
+});
 
 it("a worker told to stop finishes the page it is rendering, then exits 0", async () => {
   const { apiKey } = await ctx.stack.newWorkspace("drain");

@@ -1,5 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { setWorkspaceMaxConcurrency } from "@browserfleet/db";
 import { apiClient } from "../support/http-client.ts";
+import { allResults, waitUntil } from "../support/job-polling.ts";
 import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
 type Body = Record<string, unknown>;
@@ -68,6 +70,62 @@ describe("sync scrape", () => {
     expect(res.body.code).toBe("UPSTREAM_UNAVAILABLE");
     const job = await client.get(`/v1/jobs/${res.body.job_id as string}`);
     expect(job.body).toMatchObject({ status: "failed", error_code: "NAVIGATION_FAILED" });
+  });
+});
+
+describe("sync calls next to the workspace's own batches", () => {
+  /** Items of a job in one state, read from Postgres (the truth) at this instant. */
+  const itemsIn = (jobId: string, status: "queued" | "running") => ctx.stack.prisma.jobItem.count({ where: { jobId, status } });
+
+  it("runs a sync call in its own lane: it finishes while most of a batch queued before it still waits, within max_concurrency 1", async () => {
+    const ws = await ctx.stack.newWorkspace("lanes");
+    await setWorkspaceMaxConcurrency(ctx.stack.prisma, ws.workspaceId, 1);
+    const lanes = apiClient(ctx.stack.apiUrl, ws.apiKey);
+    const urls = Array.from({ length: 12 }, (_, i) => `${ctx.site.origin}/slow?ms=1500&lane=${i}`);
+    const batch = await lanes.post("/v1/quick/batch", { urls, formats: ["text"] });
+    expect(batch.status).toBe(202);
+    const batchId = batch.body.job_id as string;
+    await waitUntil(async () => (await itemsIn(batchId, "running")) === 1, 60_000, "the batch's first page running");
+
+    const sync = await lanes.post("/v1/quick/scrape", { url: `${ctx.site.origin}/simple?lane=sync`, formats: ["text"] });
+    expect(sync.status, JSON.stringify(sync.body)).toBe(200);
+    // Ordering, not timing: with one slot, the sync page ran before the batch's later pages got it.
+    expect(await itemsIn(batchId, "queued")).toBeGreaterThanOrEqual(8);
+
+    // Cancelled work shows as failed with error_code CANCELLED; the progress counters keep counting finished pages only.
+    const cancel = await lanes.post(`/v1/jobs/${batchId}/cancel`);
+    expect(cancel.status).toBe(200);
+    const results = await allResults(lanes, batchId);
+    const cancelled = results.filter((r) => r.error_code === "CANCELLED");
+    expect(cancelled.length).toBeGreaterThanOrEqual(8);
+    expect(cancelled.every((r) => r.status === "failed")).toBe(true);
+    expect(results.every((r) => r.status === "completed" || r.status === "failed")).toBe(true);
+    const job = (await lanes.get(`/v1/jobs/${batchId}`)).body;
+    expect(job).toMatchObject({ status: "cancelled", progress_failed: 0, progress_done: 12 - cancelled.length });
+  });
+
+  it("answers 409 JOB_TERMINAL with job_id when the sync call's job is cancelled while it waits", async () => {
+    const ws = await ctx.stack.newWorkspace("cancel-sync");
+    const caller = apiClient(ctx.stack.apiUrl, ws.apiKey);
+    const pending = caller.post("/v1/quick/scrape", { url: `${ctx.site.origin}/hang?cancel-sync`, timeout_ms: 30_000 });
+    let jobId = "";
+    await waitUntil(
+      async () => {
+        const running = await ctx.stack.prisma.job.findFirst({ where: { workspaceId: ws.workspaceId, status: "running" } });
+        jobId = running?.id ?? "";
+        return running !== null;
+      },
+      60_000,
+      "the sync job running",
+    );
+    expect((await caller.post(`/v1/jobs/${jobId}/cancel`)).status).toBe(200);
+
+    const res = await pending;
+    expect(res.status, JSON.stringify(res.body)).toBe(409);
+    expect(res.body).toMatchObject({ code: "JOB_TERMINAL", job_id: jobId });
+    expect(res.body.error).toMatch(/cancelled/);
+    const [item] = await allResults(caller, jobId);
+    expect(item).toMatchObject({ status: "failed", error_code: "CANCELLED" });
   });
 });
 

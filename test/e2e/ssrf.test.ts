@@ -53,5 +53,12 @@ describe("SSRF guard", () => {
     expect(job.body).toMatchObject({ status: "failed", error_code: "URL_NOT_ALLOWED", credits_charged: 0 });
     expect(ctx.site.hits("/redirect")).toBe(1);
     expect(ctx.site.hits("/page/99")).toBe(0);
+
+    // An https hop is refused on another path (the tunnel the egress proxy will not open): its 422 carries job_id too.
+    const tunnel = await client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/redirect?to=${encodeURIComponent("https://10.0.0.1/")}` });
+    expect(tunnel.status, JSON.stringify(tunnel.body)).toBe(422);
+    expect(tunnel.body).toMatchObject({ code: "URL_NOT_ALLOWED", job_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+    const [item] = (await client.get<{ items: Record<string, unknown>[] }>(`/v1/jobs/${tunnel.body.job_id as string}/results`)).body.items;
+    expect(item).toMatchObject({ status: "failed", error_code: "URL_NOT_ALLOWED" });
   });
 });

@@ -31,9 +31,20 @@ export function listen(app: express.Express, host: string, port: number): Promis
   });
 }
 
-export function closeServer(server: Server): Promise<void> {
+/**
+ * Stops accepting connections and resolves once every open one has ended. A keep-alive
+ * connection is closed as soon as its answer is out (Node would keep it until its idle timeout,
+ * 65 s, and the close with it); after `forceAfterMs` whatever is still open is cut.
+ */
+export function closeServer(server: Server, options: { forceAfterMs?: number } = {}): Promise<void> {
   return new Promise((resolve) => {
-    server.close(() => resolve());
+    const sweep = setInterval(() => server.closeIdleConnections(), 100);
+    const force = options.forceAfterMs === undefined ? undefined : setTimeout(() => server.closeAllConnections(), options.forceAfterMs);
+    server.close(() => {
+      clearInterval(sweep);
+      clearTimeout(force);
+      resolve();
+    });
     server.closeIdleConnections();
   });
 }

@@ -11,6 +11,9 @@ export interface JobWaiterOptions {
   logger: Logger;
 }
 
+/** Why a wait ended: the job is terminal, the wait's time ran out, or this process is shutting down. */
+export type WaitOutcome = "terminal" | "timeout" | "closing";
+
 /**
  * Lets requests wait for a job to finish (sync quick calls, ?wait long-polls) without
  * holding a Redis connection each: one subscription per process fans out to waiters.
@@ -29,8 +32,8 @@ export class JobWaiter {
     await this.options.subscriber.subscribe(this.options.channel);
   }
 
-  /** Resolves true once the job is terminal, false when timeoutMs passes first (or the waiter closes). */
-  async waitForTerminal(jobId: string, timeoutMs: number): Promise<boolean> {
+  /** Resolves once the job is terminal, timeoutMs has passed, or the waiter is closing (at once if it already is). */
+  async waitForTerminal(jobId: string, timeoutMs: number): Promise<WaitOutcome> {
     const deadline = Date.now() + timeoutMs;
     while (!this.closed) {
       let wake: () => void = () => undefined;
@@ -39,16 +42,16 @@ export class JobWaiter {
       let timer: NodeJS.Timeout | undefined;
       try {
         // Registered before reading Postgres, so a finish between the read and the wait still wakes us.
-        if (await this.safeIsTerminal(jobId)) return true;
+        if (await this.safeIsTerminal(jobId)) return "terminal";
         const left = deadline - Date.now();
-        if (left <= 0) return false;
+        if (left <= 0) return "timeout";
         await Promise.race([woken, new Promise<void>((r) => (timer = setTimeout(r, Math.min(left, this.options.pollMs))))]);
       } finally {
         clearTimeout(timer);
         this.remove(jobId, wake);
       }
     }
-    return false;
+    return "closing";
   }
 
   private add(jobId: string, wake: () => void): void {
@@ -76,6 +79,7 @@ export class JobWaiter {
     for (const wake of this.waiters.get(jobId) ?? []) wake();
   }
 
+  /** The first step of shutdown: every wait ends now (and later ones at once), so open requests can answer before the server closes. */
   async close(): Promise<void> {
     this.closed = true;
     for (const set of this.waiters.values()) for (const wake of set) wake();

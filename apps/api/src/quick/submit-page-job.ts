@@ -17,7 +17,7 @@ export interface SubmitPageJobInput {
 
 /** A single-page job: SSRF-check the target, then the job with its one item. */
 export async function submitPageJob(deps: ApiDeps, input: SubmitPageJobInput): Promise<Job> {
-  await checkTargets([input.url], deps.targetPolicy, "url");
+  await checkTargets(deps, [input.url], "url", input.workspaceId);
   const price = input.kind === "scrape" ? PRICES.page : PRICES[input.kind];
   return submitJob(deps, {
     workspaceId: input.workspaceId,

@@ -3,7 +3,8 @@ import { jobEnvelopeSchema, syncExtractResultSchema, syncPageResultSchema } from
 import type { RouteDoc } from "./route-doc.ts";
 
 const accepted = { description: "`async: true`: the job was accepted; poll `status_url` or wait for a webhook", schema: jobEnvelopeSchema };
-const pageErrors: RouteDoc["errors"] = ["URL_NOT_ALLOWED", "INSUFFICIENT_CREDIT", "UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT"];
+// GONE: an idempotent replay of a sync answer whose job's results were deleted after the retention period.
+const pageErrors: RouteDoc["errors"] = ["URL_NOT_ALLOWED", "INSUFFICIENT_CREDIT", "JOB_TERMINAL", "UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT", "GONE"];
 
 /** POST /v1/quick/*: single pages (sync or async) and collections (always async). */
 export const quickRouteDocs: RouteDoc[] = [
@@ -62,7 +63,10 @@ export const quickRouteDocs: RouteDoc[] = [
     path: "/v1/quick/crawl",
     operationId: "quickCrawl",
     summary: "Crawl one origin from a start URL (always async)",
-    description: "Same origin by default, robots.txt and sitemap honoured, each normalized URL visited once, never more than `limit` pages.",
+    description:
+      "Same origin by default, robots.txt and sitemap honoured, each normalized URL visited once, never more than `limit` pages. " +
+      "`include_paths` and `exclude_paths` are RE2 patterns (https://github.com/google/re2/wiki/Syntax: no backreferences or lookarounds) matched anywhere in each link's path, in linear time; " +
+      "a URL whose path is longer than 2,048 characters is never visited.",
     tag: "quick",
     auth: true,
     body: quickCrawlBody,

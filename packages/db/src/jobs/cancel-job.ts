@@ -1,8 +1,10 @@
 import { ApiError } from "@browserfleet/core";
 import type { Job } from "../generated/prisma/client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
+import { runTransaction } from "../transactions/run-transaction.ts";
 import type { Db } from "./db-types.ts";
 import { newEventId } from "./finish-job.ts";
+import { lockJob } from "./lock-job.ts";
 
 export interface CancelledJob {
   job: Job;
@@ -17,10 +19,8 @@ export interface CancelledJob {
  * back to the balance, and async jobs get a job.cancelled outbox event. A finished job → 409.
  */
 export async function cancelJob(prisma: Db, workspaceId: string, jobId: string): Promise<CancelledJob | null> {
-  return prisma.$transaction(async (tx) => {
-    const locked = await tx.$queryRaw<{ status: string }[]>`
-      SELECT status::text AS status FROM jobs WHERE id = ${jobId}::uuid AND workspace_id = ${workspaceId}::uuid FOR UPDATE`;
-    const current = locked[0];
+  return runTransaction(prisma, async (tx) => {
+    const current = await lockJob(tx, workspaceId, jobId);
     if (!current) return null;
     if (!["queued", "running", "input_required"].includes(current.status)) {
       throw new ApiError("JOB_TERMINAL", `job ${jobId} is already ${current.status}`);

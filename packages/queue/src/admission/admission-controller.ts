@@ -25,10 +25,15 @@ export interface PendingItem {
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
+/** Which pending list of its workspace an item waits in: sync quick calls go ahead of batches (see lua/admit.lua). */
+export type AdmissionLane = "sync" | "bulk";
+
 /**
  * The per-workspace admission controller: items wait in their workspace's pending list in
  * Redis and are handed to the shared BullMQ queue only while the workspace holds fewer leases
- * than its max_concurrency and the fleet has a free slot, workspaces taken round-robin.
+ * than its max_concurrency and the fleet has a free slot, workspaces taken round-robin. A
+ * workspace has two lanes under that one cap: sync calls (a client waits on each) go before its
+ * batches, at most SYNC_BURST in a row while batches wait.
  * Every decision is one Lua call (see lua/admit.lua), so it holds across any number of
  * API and worker replicas.
  */
@@ -50,15 +55,17 @@ export class AdmissionController {
   }
 
   /**
-   * Queues a workspace's items (already-tracked ones are skipped) and dispatches what fits now.
-   * `maxConcurrency` (from Postgres) refreshes the workspace's limit; null keeps the known one.
+   * Queues a workspace's items (already-tracked ones are skipped) in one of its lanes (default
+   * bulk) and dispatches what fits now. `maxConcurrency` (from Postgres) refreshes the
+   * workspace's limit; null keeps the known one.
    */
-  async enqueue(workspaceId: string, maxConcurrency: number | null, items: PendingItem[]): Promise<number> {
+  async enqueue(workspaceId: string, maxConcurrency: number | null, items: PendingItem[], options: { lane?: AdmissionLane } = {}): Promise<number> {
     let dispatched = 0;
+    const lane = options.lane ?? "bulk";
     // Bounded ARGV per call; order is kept because each chunk appends to the list's tail.
     for (let i = 0; i < items.length || i === 0; i += 1_000) {
       const chunk = items.slice(i, i + 1_000).map((it) => `${it.itemId}|${it.jobId}`);
-      const admitted = await this.redis.bfAdmEnqueue(...this.common(), workspaceId, maxConcurrency ?? "", ...chunk);
+      const admitted = await this.redis.bfAdmEnqueue(...this.common(), workspaceId, maxConcurrency ?? "", lane, ...chunk);
       dispatched += await this.dispatch(admitted);
     }
     return dispatched;
@@ -103,18 +110,19 @@ export class AdmissionController {
     await this.redis.hset(`${this.prefix}:limits`, Object.fromEntries(limits));
   }
 
-  /** Counts for metrics and tests: leases held by a workspace and fleet-wide, pending per workspace. */
-  async snapshot(workspaceId?: string): Promise<{ leases: number; running: number; pending: number; capacity: number }> {
+  /** Counts for metrics and tests: leases held by a workspace and fleet-wide, pending per workspace (both lanes; `pendingSync` of them sync). */
+  async snapshot(workspaceId?: string): Promise<{ leases: number; running: number; pending: number; pendingSync: number; capacity: number }> {
     const p = this.prefix;
-    const [leases, running, pending, live] = await Promise.all([
+    const [leases, running, pendingBulk, pendingSync, live] = await Promise.all([
       this.redis.zcard(`${p}:leases`),
       workspaceId ? this.redis.hget(`${p}:running`, workspaceId) : Promise.resolve("0"),
       workspaceId ? this.redis.llen(`${p}:pending:${workspaceId}`) : Promise.resolve(0),
+      workspaceId ? this.redis.llen(`${p}:pending-sync:${workspaceId}`) : Promise.resolve(0),
       // Only fresh heartbeats count (as in admit.lua): a lapsed worker's slots linger in the hash until the next admission.
       this.redis.zrangebyscore(`${p}:fleet`, `(${Date.now()}`, "+inf"),
     ]);
     const slots = live.length > 0 ? await this.redis.hmget(`${p}:fleet-slots`, ...live) : [];
-    return { leases, running: Number(running ?? 0), pending, capacity: slots.reduce((s, v) => s + Number(v ?? 0), 0) };
+    return { leases, running: Number(running ?? 0), pending: pendingBulk + pendingSync, pendingSync, capacity: slots.reduce((s, v) => s + Number(v ?? 0), 0) };
   }
 
   /** Pages waiting for admission across every workspace: the depth operators scale workers on. */
@@ -122,7 +130,7 @@ export class AdmissionController {
     const waiting = await this.waitingWorkspaces();
     if (waiting.length === 0) return 0;
     const pipeline = this.redis.pipeline();
-    for (const ws of waiting) pipeline.llen(`${this.prefix}:pending:${ws}`);
+    for (const ws of waiting) pipeline.llen(`${this.prefix}:pending:${ws}`).llen(`${this.prefix}:pending-sync:${ws}`);
     const answers = (await pipeline.exec()) ?? [];
     return answers.reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
   }

@@ -11,10 +11,11 @@ if m then
     redis.call('HDEL', P .. ':lease-meta', item)
     redis.call('HINCRBY', P .. ':running', ws, -1)
     if ARGV[8] == 'requeue' then
-      redis.call('LPUSH', P .. ':pending:' .. ws, item .. '|' .. job)
+      redis.call('LPUSH', laneOf(P, ws, item), item .. '|' .. job)
       if redis.call('SADD', P .. ':ring-set', ws) == 1 then redis.call('RPUSH', P .. ':ring', ws) end
     else
       redis.call('SREM', P .. ':tracked', item)
+      redis.call('SREM', P .. ':sync-items', item)
     end
   end
 end
