@@ -2,7 +2,8 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { ContextShelf, shelfKey, type ContextLeaseOptions, type LeasedContext } from "./context-lease.ts";
 import { linkEgress } from "./egress-link.ts";
 import { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats } from "./pool-options.ts";
-import { closeContextWithin, errorMessage, launchChromium } from "./pool-support.ts";
+import { ChromiumLauncher } from "./chromium-launcher.ts";
+import { closeContextWithin, errorMessage } from "./pool-support.ts";
 import { blockHeavyResources } from "./resource-blocking.ts";
 
 export { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats, type PoolLogger } from "./pool-options.ts";
@@ -34,6 +35,7 @@ const DEFAULT_CONTEXT_IDLE_MS = 5_000;
 export class BrowserPool {
   private readonly options: BrowserPoolOptions;
   private readonly shelf: ContextShelf<BrowserSlot>;
+  private readonly launcher: ChromiumLauncher;
   private current: BrowserSlot | null = null;
   private launching: Promise<BrowserSlot> | null = null;
   private readonly slots = new Set<BrowserSlot>();
@@ -52,6 +54,7 @@ export class BrowserPool {
     }
     if (options.contextIdleMs !== undefined && !(options.contextIdleMs >= 0)) throw new RangeError("contextIdleMs must be 0 or more");
     this.options = options;
+    this.launcher = new ChromiumLauncher(options);
     this.shelf = new ContextShelf<BrowserSlot>({
       maxPagesPerContext: options.maxPagesPerContext ?? DEFAULT_MAX_PAGES_PER_CONTEXT,
       contextIdleMs: options.contextIdleMs ?? DEFAULT_CONTEXT_IDLE_MS,
@@ -189,7 +192,7 @@ export class BrowserPool {
 
   private async launch(): Promise<BrowserSlot> {
     const startedAt = performance.now();
-    const { browser, pid } = await launchChromium(this.options, DEFAULT_LAUNCH_TIMEOUT_MS);
+    const { browser, pid } = await this.launcher.launch(DEFAULT_LAUNCH_TIMEOUT_MS);
     if (this.closed) {
       await browser.close().catch(() => undefined);
       throw new BrowserPoolClosedError();

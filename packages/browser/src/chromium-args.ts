@@ -1,9 +1,8 @@
 /**
  * Flags every fleet Chromium gets. Without the background-networking flags Chromium floods a
- * closed network with update and sync traffic.
+ * closed network with update and sync traffic. No --no-sandbox: the launch plan decides (CHROMIUM_SANDBOX).
  */
 export const BASE_CHROMIUM_ARGS: readonly string[] = [
-  "--no-sandbox",
   "--disable-gpu",
   "--disable-quic",
   "--no-first-run",

@@ -1,4 +1,5 @@
 export * from "./chromium-args.ts";
+export { DEFAULT_SANDBOX_USER, type ChromiumSandboxMode, type SandboxUser } from "./chromium-sandbox.ts";
 export * from "./browser-pool.ts";
 export { contextShareKey, type ContextLeaseOptions } from "./context-lease.ts";
 export * from "./render-types.ts";

@@ -1,3 +1,4 @@
+import type { ChromiumSandboxMode, SandboxUser } from "./chromium-sandbox.ts";
 import type { EgressLink } from "./egress-proxy.ts";
 
 /** The pino subset the pool logs through. */
@@ -11,6 +12,12 @@ export interface PoolLogger {
 export interface BrowserPoolOptions {
   chromiumPath: string;
   extraArgs?: string[];
+  /** Chromium's sandbox (default auto: kept wherever it can work, else a loud fallback to --no-sandbox). */
+  sandbox?: ChromiumSandboxMode;
+  /** Who Chromium runs as when the worker is root (default nobody, 65534:65534). */
+  sandboxUser?: SandboxUser;
+  /** Variables Chromium gets besides PATH and its private HOME; nothing of the worker's own environment reaches it. */
+  chromiumEnv?: Record<string, string>;
   /** Pages (withContext calls) one browser serves before it is replaced (a long-lived Chromium grows and leaks). */
   recycleAfterPages: number;
   /** Calls one shared context serves before a fresh one replaces it (bounds what a job's pages accumulate); default 50. */
