@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import { flushLogs } from "./create-logger.ts";
 
 export interface ShutdownStep {
   name: string;
@@ -7,7 +8,8 @@ export interface ShutdownStep {
 
 /**
  * On SIGTERM/SIGINT: run the steps in order (drain first, connections last), bounded by
- * timeoutMs, then exit. A second signal exits at once.
+ * timeoutMs, then exit. A second signal exits at once. A process started by our supervisor
+ * (with an IPC channel) also shuts down when that channel closes: the supervisor is gone.
  */
 export function onShutdownSignal(options: { logger: Logger; timeoutMs: number; beforeDrain?: () => void; steps: ShutdownStep[] }): void {
   let stopping = false;
@@ -17,14 +19,19 @@ export function onShutdownSignal(options: { logger: Logger; timeoutMs: number; b
       process.exit(1);
     }
     stopping = true;
-    options.beforeDrain?.();
-    options.logger.info({ signal }, "shutting down: draining in-flight work");
-    const deadline = setTimeout(() => {
+    // Armed before anything else runs: no hook that throws and no step that never settles outlives it.
+    setTimeout(() => {
       options.logger.error({ timeout_ms: options.timeoutMs }, "shutdown timed out, exiting");
       process.exit(1);
     }, options.timeoutMs);
-    deadline.unref();
     let code = 0;
+    try {
+      options.beforeDrain?.();
+    } catch (err) {
+      code = 1;
+      options.logger.error({ err }, "shutdown hook failed");
+    }
+    options.logger.info({ signal }, "shutting down: draining in-flight work");
     for (const step of options.steps) {
       try {
         await step.run();
@@ -34,8 +41,19 @@ export function onShutdownSignal(options: { logger: Logger; timeoutMs: number; b
       }
     }
     options.logger.info("shutdown complete");
+    // Bounded, and the deadline above still stands: a reader that does not read cannot hold the exit.
+    await flushLogs(options.logger);
     process.exit(code);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
+  exitWithSupervisor(() => void stop("supervisor-gone"));
+}
+
+/** Only when spawned with an IPC channel (our supervisor does so; Kubernetes and plain shells do not). */
+function exitWithSupervisor(stop: () => void): void {
+  if (process.channel === undefined) return;
+  process.once("disconnect", stop);
+  // The channel must not keep the process alive on its own.
+  process.channel.unref();
 }

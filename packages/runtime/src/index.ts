@@ -5,3 +5,5 @@ export * from "./ops-routes.ts";
 export * from "./ops-server.ts";
 export * from "./graceful-shutdown.ts";
 export * from "./exit-on-config-error.ts";
+export * from "./log-destination.ts";
+export * from "./periodic-task.ts";
