@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import { serializeEnvelope, signatureHeaders, type TargetPolicy } from "@browserfleet/core";
-import { claimWebhookTasks, fanOutEvents, recordWebhookAttempt, sweepWebhookHistory, type ClaimedWebhookTask, type Db } from "@browserfleet/db";
+import { claimWebhookTasks, fanOutEvents, recordWebhookAttempt, type ClaimedWebhookTask, type Db } from "@browserfleet/db";
 import type { DispatcherMetrics } from "./dispatcher-metrics.ts";
 import { sendWebhook } from "./send-webhook.ts";
 
@@ -25,7 +25,6 @@ export interface DeliveryLoop {
 const FAN_OUT_BATCH = 500;
 /** Claimed attempts stay ours this long past their timeout: room to record the outcome. */
 const LEASE_MARGIN_MS = 5_000;
-const SWEEP_EVERY_MS = 3_600_000;
 
 /**
  * The dispatcher's one loop: fan new outbox events out into tasks, claim due tasks up to the free
@@ -37,7 +36,6 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | null = null;
-  let lastSweep = 0;
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -102,11 +100,6 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
     const free = options.concurrency - inFlight.size;
     const claimed = await claimWebhookTasks(prisma, { maxTasks: free, perEndpoint: options.perEndpoint, leaseMs: options.timeoutMs + LEASE_MARGIN_MS });
     for (const task of claimed) track(task);
-    if (Date.now() - lastSweep > SWEEP_EVERY_MS) {
-      lastSweep = Date.now();
-      const swept = await sweepWebhookHistory(prisma);
-      if (swept > 0) logger.info({ rows: swept }, "swept old webhook history");
-    }
     return fanned.length === FAN_OUT_BATCH || (claimed.length > 0 && claimed.length === free);
   };
 

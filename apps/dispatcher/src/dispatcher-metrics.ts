@@ -1,11 +1,12 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { outboxLagSeconds, type Db } from "@browserfleet/db";
+import { countWebhookHistoryBacklog, outboxLagSeconds, WEBHOOK_BACKLOG_COUNT_CAP, type Db } from "@browserfleet/db";
 
 export interface DispatcherMetrics {
   deliveries: Counter<"outcome">;
   attemptDuration: Histogram<"outcome">;
   fanOutLag: Histogram;
   inFlight: Gauge;
+  historySwept: Counter<"table">;
 }
 
 export function createDispatcherMetrics(registry: Registry, prisma: Db): DispatcherMetrics {
@@ -16,6 +17,16 @@ export function createDispatcherMetrics(registry: Registry, prisma: Db): Dispatc
     registers: [registry],
     async collect() {
       this.set(await outboxLagSeconds(prisma).catch(() => Number.NaN));
+    },
+  });
+  new Gauge({
+    name: "browserfleet_webhook_history_backlog_rows",
+    help: `Webhook history rows past retention that the sweep has yet to delete, per table (counted up to ${WEBHOOK_BACKLOG_COUNT_CAP})`,
+    labelNames: ["table"],
+    registers: [registry],
+    async collect() {
+      const backlog = await countWebhookHistoryBacklog(prisma).catch(() => null);
+      for (const table of ["webhook_tasks", "webhook_deliveries", "outbox_events"] as const) this.set({ table }, backlog?.[table] ?? Number.NaN);
     },
   });
   return {
@@ -39,5 +50,11 @@ export function createDispatcherMetrics(registry: Registry, prisma: Db): Dispatc
       registers: [registry],
     }),
     inFlight: new Gauge({ name: "browserfleet_webhook_attempts_in_flight", help: "Attempts this dispatcher is sending now", registers: [registry] }),
+    historySwept: new Counter({
+      name: "browserfleet_webhook_history_swept_rows_total",
+      help: "Webhook history rows this dispatcher deleted past retention, per table",
+      labelNames: ["table"],
+      registers: [registry],
+    }),
   };
 }

@@ -10,3 +10,4 @@ export * from "./fan-out-events.ts";
 export * from "./claim-webhook-tasks.ts";
 export * from "./record-webhook-attempt.ts";
 export * from "./sweep-webhook-history.ts";
+export * from "./count-webhook-history-backlog.ts";
