@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { AppConfig } from "@browserfleet/config";
 import type { TargetPolicy } from "@browserfleet/core";
-import type { Db } from "@browserfleet/db";
+import type { BlobStores, Db } from "@browserfleet/db";
 import type { AdmissionController, PageQueue } from "@browserfleet/queue";
 import type { JobWaiter } from "./jobs/job-waiter.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
@@ -23,4 +23,6 @@ export interface ApiDeps {
   isDraining: () => boolean;
   rateLimits: RateLimits;
   keyUsage: KeyUsageRecorder;
+  /** Every store payloads may be in (reads and retention deletes). */
+  blobs: BlobStores;
 }

@@ -1,7 +1,7 @@
 import type { AddressInfo } from "node:net";
 import { loadConfig } from "@browserfleet/config";
-import { hostLookupFor } from "@browserfleet/core";
-import { createPrismaClient, isJobTerminal } from "@browserfleet/db";
+import { createHostLookup } from "@browserfleet/core";
+import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
 import { AdmissionController, createPageQueue, createRedisConnection, jobFinishedChannel } from "@browserfleet/queue";
 import { closeServer, createLogger, createMetricsRegistry, exitOnConfigError, listen, onShutdownSignal } from "@browserfleet/runtime";
 import { buildApp } from "./app.ts";
@@ -9,11 +9,12 @@ import { JobWaiter } from "./jobs/job-waiter.ts";
 import { configureServer } from "./http/configure-server.ts";
 import { listAppRoutes } from "./openapi/list-app-routes.ts";
 import { startIdempotencySweep } from "./idempotency/idempotency-sweep.ts";
+import { startResultRetentionSweep } from "./results/result-retention-sweep.ts";
 import { RateLimiter } from "./http/rate-limiter.ts";
 import { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
 
 const config = exitOnConfigError(loadConfig);
-const logger = createLogger({ level: config.LOG_LEVEL, process: "api" });
+const logger = createLogger({ level: config.LOG_LEVEL, process: "api", maxBufferedBytes: config.LOG_MAX_BUFFERED_BYTES });
 // Every dependency call is bounded, so a dead Postgres or Redis becomes a prompt 503, never a hang.
 const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
 const redis = createRedisConnection(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, connectionName: "api" });
@@ -39,6 +40,8 @@ const rateLimits = {
   submissions: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:submissions`, windowSeconds: 1, timeoutMs: 1_500 }),
 };
 const idempotencySweep = startIdempotencySweep({ prisma, logger, intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS });
+const blobs = createBlobStores(prisma, config);
+const retentionSweep = startResultRetentionSweep({ prisma, stores: blobs, logger, retentionDays: config.RESULT_RETENTION_DAYS, intervalMs: config.RESULT_SWEEP_INTERVAL_MS });
 
 let draining = false;
 const app = buildApp({
@@ -49,11 +52,12 @@ const app = buildApp({
   pageQueue,
   admission,
   jobWaiter,
-  registry: createMetricsRegistry("api"),
-  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) },
+  registry: createMetricsRegistry("api", logger),
+  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) },
   isDraining: () => draining,
   rateLimits,
   keyUsage,
+  blobs,
 });
 const server = await listen(app, config.HOST, config.PORT);
 configureServer(server, config, logger);
@@ -66,12 +70,16 @@ onShutdownSignal({
   timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
   beforeDrain: () => (draining = true),
   steps: [
-    { name: "http", run: () => closeServer(server) },
-    { name: "job-waiter", run: () => jobWaiter.close() },
+    // Waiters first: long-polls answer their job's current state and sync calls a 503 with job_id, so the server can close.
+    { name: "wake-waiters", run: () => jobWaiter.close() },
+    // Half the budget for open answers, so the steps after it still fit in SHUTDOWN_TIMEOUT_MS.
+    { name: "http", run: () => closeServer(server, { forceAfterMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }) },
     { name: "key-usage", run: () => keyUsage.close() },
     { name: "idempotency-sweep", run: () => idempotencySweep.stop() },
+    { name: "result-retention-sweep", run: () => retentionSweep.stop() },
     { name: "queue", run: () => pageQueue.close() },
     { name: "redis", run: () => redis.quit() },
+    { name: "blob-store", run: async () => blobs.close() },
     { name: "postgres", run: () => prisma.$disconnect() },
   ],
 });

@@ -1,31 +1,42 @@
 import { loadConfig } from "@browserfleet/config";
-import { hostLookupFor } from "@browserfleet/core";
+import { createHostLookup } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
 import { createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { startDeliveryLoop } from "./delivery-loop.ts";
 import { createDispatcherMetrics } from "./dispatcher-metrics.ts";
+import { startHistorySweeper } from "./history-sweeper.ts";
 
 // Outbox → signed webhook POSTs, any number of replicas side by side (claims are SKIP LOCKED leases).
 const config = exitOnConfigError(loadConfig);
-const logger = createLogger({ level: config.LOG_LEVEL, process: "dispatcher" });
-const registry = createMetricsRegistry("dispatcher");
+const logger = createLogger({ level: config.LOG_LEVEL, process: "dispatcher", maxBufferedBytes: config.LOG_MAX_BUFFERED_BYTES });
+const registry = createMetricsRegistry("dispatcher", logger);
 // Bounded connection waits: a dead Postgres is a failed round (logged, retried), never a stuck loop.
 const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
 const redis = createRedisConnection(config.REDIS_URL, { connectionName: "dispatcher" });
 redis.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 
+const metrics = createDispatcherMetrics(registry, prisma);
 const loop = startDeliveryLoop({
   prisma,
   logger,
-  metrics: createDispatcherMetrics(registry, prisma),
-  policy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) },
+  metrics,
+  policy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) },
   concurrency: config.WEBHOOK_CONCURRENCY,
   perEndpoint: config.WEBHOOK_ENDPOINT_CONCURRENCY,
   timeoutMs: config.WEBHOOK_TIMEOUT_MS,
   pollMs: config.WEBHOOK_POLL_MS,
   retryScale: config.WEBHOOK_RETRY_SCALE,
   disableAfterMs: config.WEBHOOK_DISABLE_AFTER_MS,
+});
+// Beside the delivery loop, never in it: a long sweep must not hold back a delivery.
+const sweeper = startHistorySweeper({
+  prisma,
+  logger,
+  metrics,
+  intervalMs: config.WEBHOOK_SWEEP_INTERVAL_MS,
+  budgetMs: config.WEBHOOK_SWEEP_BUDGET_MS,
+  batch: config.WEBHOOK_SWEEP_BATCH,
 });
 
 let draining = false;
@@ -44,6 +55,7 @@ onShutdownSignal({
   beforeDrain: () => (draining = true),
   steps: [
     { name: "deliveries", run: () => loop.drain() },
+    { name: "history-sweep", run: () => sweeper.stop() },
     { name: "ops", run: () => ops.close() },
     { name: "redis", run: () => redis.quit() },
     { name: "postgres", run: () => prisma.$disconnect() },

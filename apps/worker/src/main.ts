@@ -1,8 +1,8 @@
 import { Worker } from "bullmq";
 import { BrowserPool, startEgressProxy } from "@browserfleet/browser";
 import { loadConfig } from "@browserfleet/config";
-import { checkTargetUrl, hostLookupFor } from "@browserfleet/core";
-import { createPrismaClient } from "@browserfleet/db";
+import { checkTargetUrl, createHostLookup, type LookupOptions } from "@browserfleet/core";
+import { createBlobStores, createPrismaClient } from "@browserfleet/db";
 import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobCancelledChannel, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { ContextLanes } from "./context-lanes.ts";
@@ -13,8 +13,8 @@ import { RunControls } from "./run-controls.ts";
 import { createWorkerMetrics, registerAdmissionGauges } from "./worker-metrics.ts";
 
 const config = exitOnConfigError(loadConfig);
-const logger = createLogger({ level: config.LOG_LEVEL, process: "worker" });
-const registry = createMetricsRegistry("worker");
+const logger = createLogger({ level: config.LOG_LEVEL, process: "worker", maxBufferedBytes: config.LOG_MAX_BUFFERED_BYTES });
+const registry = createMetricsRegistry("worker", logger);
 const metrics = createWorkerMetrics(registry);
 const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
 const redis = createRedisConnection(config.REDIS_URL, { connectionName: "worker" });
@@ -26,7 +26,7 @@ const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_P
 registerAdmissionGauges(registry, admission);
 const controls = new RunControls(logger);
 await controls.listen(subscriber, jobCancelledChannel(config.QUEUE_PREFIX));
-const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: hostLookupFor(config.DNS_LOOPBACK_ONLY, config.DNS_STATIC_HOSTS) };
+const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) };
 // Every connection Chromium makes goes through this proxy, which checks and pins the address:
 // speculative prefetches, WebRTC and DNS rebinding cannot slip past request interception.
 const egress = await startEgressProxy({ policy: targetPolicy, logger: logger.child({ component: "egress-proxy" }) });
@@ -34,18 +34,24 @@ const pool = new BrowserPool({
   egress,
   chromiumPath: config.CHROMIUM_PATH,
   extraArgs: config.CHROMIUM_EXTRA_ARGS,
+  sandbox: config.CHROMIUM_SANDBOX,
+  sandboxUser: { uid: config.CHROMIUM_SANDBOX_UID, gid: config.CHROMIUM_SANDBOX_GID },
+  chromiumEnv: config.CHROMIUM_ENV,
   recycleAfterPages: config.BROWSER_RECYCLE_PAGES,
   logger: logger.child({ component: "browser-pool" }),
 });
 await pool.start();
 
+const blobs = createBlobStores(prisma, config);
 const deps = {
   prisma,
+  blobs: blobs.writer,
+  renderBounds: { htmlMaxBytes: config.HTML_MAX_BYTES, screenshotMaxHeight: config.SCREENSHOT_MAX_HEIGHT },
   pool,
   admission,
   controls,
   egressUrl: egress.url,
-  targetGuard: (url: string) => checkTargetUrl(url, targetPolicy),
+  targetGuard: (url: string, lookup?: LookupOptions) => checkTargetUrl(url, targetPolicy, lookup),
   lanes: new ContextLanes(),
   publisher: redis,
   finishedChannel: jobFinishedChannel(config.QUEUE_PREFIX),
@@ -83,6 +89,8 @@ const reconciler = startReconciler({
   lockKey: `${config.QUEUE_PREFIX}:locks:reconciler`,
   intervalMs: config.RECONCILE_INTERVAL_MS,
   graceMs: config.RECONCILE_GRACE_MS,
+  pageSize: config.RECONCILE_PAGE_SIZE,
+  pagesPerPass: config.RECONCILE_PAGES_PER_PASS,
   metrics,
   logger,
 });
@@ -113,6 +121,7 @@ onShutdownSignal({
     { name: "ops", run: () => ops.close() },
     { name: "redis", run: () => redis.quit() },
     { name: "redis-events", run: () => subscriber.quit() },
+    { name: "blob-store", run: async () => blobs.close() },
     { name: "postgres", run: () => prisma.$disconnect() },
   ],
 });

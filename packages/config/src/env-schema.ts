@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { isNameserverAddress } from "./nameserver-address.ts";
 
 const bool = z
   .enum(["true", "false", "1", "0", "yes", "no", ""])
@@ -98,11 +99,92 @@ export const envSchema = z.object({
   /** Longest request URL (path + query) the API reads; longer ones get the 400 envelope. */
   MAX_URL_BYTES: int(8_192, 256, 65_536),
   // --- settings: tenant input (regexes, routing, keys) ---
+  /** Most active (unrevoked) API keys one workspace may hold: each key has its own request budget. */
+  MAX_API_KEYS_PER_WORKSPACE: int(50, 1, 10_000),
   // --- settings: DNS ---
+  /** Nameservers the SSRF checks and the egress proxy ask, JSON list of "ip" or "ip:port" ("[v6]:port"); unset = the system's resolv.conf servers. */
+  DNS_SERVERS: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return null;
+      try {
+        const parsed: unknown = JSON.parse(s);
+        if (Array.isArray(parsed) && parsed.length > 0 && parsed.every(isNameserverAddress)) return parsed as string[];
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: 'must be a non-empty JSON array of "ip" or "ip:port", e.g. ["127.0.0.1:5353"]' });
+      return z.NEVER;
+    }),
+  /** One DNS try's timeout, and how many tries: a lookup never takes longer than their product. */
+  DNS_TIMEOUT_MS: int(2_000, 50, 30_000),
+  DNS_TRIES: int(2, 1, 5),
+  /** Lookups in flight per process (shared fairly between workspaces), and per API request. */
+  DNS_CONCURRENCY: int(64, 1, 1_024),
+  DNS_REQUEST_CONCURRENCY: int(16, 1, 1_024),
+  /** All lookups of one API request end within this; unchecked hosts fail the request (kept far below the idempotency lease's 60 s margin). */
+  DNS_REQUEST_BUDGET_MS: int(15_000, 100, 50_000),
+  /** Answer cache: longest time an answer is kept (the record's TTL if shorter), how long a failure or NXDOMAIN is, and how many names. */
+  DNS_CACHE_TTL_MS: int(60_000, 0, 3_600_000),
+  DNS_NEGATIVE_TTL_MS: int(15_000, 0, 3_600_000),
+  DNS_CACHE_MAX_ENTRIES: int(10_000, 0, 1_000_000),
   // --- settings: results (caps, paging, retention, blob store) ---
+  /** Largest `html` a result keeps, in UTF-8 bytes (api.md: 5 MiB); a longer page is cut at a character boundary and marked truncated. */
+  HTML_MAX_BYTES: int(5_242_880, 1_024, 104_857_600),
+  /** Tallest (and widest) screenshot a worker takes, in CSS pixels; a taller full page is clipped, never rendered whole. */
+  SCREENSHOT_MAX_HEIGHT: int(16_384, 100, 32_767),
+  /** A results page stops before the item that would take its JSON past this many bytes (always at least one item). */
+  RESULTS_PAGE_MAX_BYTES: int(8_388_608, 1_024, 268_435_456),
+  /** Days a finished job's results and payloads are kept (fractions allowed; 0 keeps them forever). */
+  RESULT_RETENTION_DAYS: z.coerce.number().min(0).max(36_500).default(30),
+  /** How often each API process deletes results past their retention (bounded batches, SKIP LOCKED). */
+  RESULT_SWEEP_INTERVAL_MS: int(300_000, 100, 86_400_000),
+  /** Where workers write new payloads; payloads already written stay readable from either store while its settings remain. */
+  BLOB_STORE: z.enum(["postgres", "s3"]).default("postgres"),
+  /** An S3-compatible store (AWS, MinIO, R2, …); S3_BUCKET is required when BLOB_STORE=s3. */
+  S3_ENDPOINT: z.url().optional(),
+  S3_BUCKET: z.string().min(3).max(63).optional(),
+  S3_REGION: z.string().min(1).default("us-east-1"),
+  S3_ACCESS_KEY_ID: z.string().min(1).optional(),
+  S3_SECRET_ACCESS_KEY: z.string().min(1).optional(),
+  S3_FORCE_PATH_STYLE: bool,
   // --- settings: worker robustness (retries, reconciler) ---
+  /** Items the reconciler reads per query, and queries per pass: a pass checks at most their product, then the next continues after it. */
+  RECONCILE_PAGE_SIZE: int(1_000, 1, 10_000),
+  RECONCILE_PAGES_PER_PASS: int(50, 1, 10_000),
   // --- settings: API lifecycle (sync calls, shutdown) ---
   // --- settings: operations (Chromium sandbox, supervisor, webhook sweep) ---
+  /** Chromium's sandbox: auto keeps it wherever it can work (falling back loudly), on refuses to run without it, off never uses it. */
+  CHROMIUM_SANDBOX: z.enum(["auto", "on", "off"]).default("auto"),
+  /** The unprivileged uid/gid a worker running as root hands Chromium to (root cannot use the sandbox); default nobody/nogroup. */
+  CHROMIUM_SANDBOX_UID: int(65_534, 1, 4_294_967_294),
+  CHROMIUM_SANDBOX_GID: int(65_534, 1, 4_294_967_294),
+  /** The only variables Chromium gets besides PATH and a private HOME (e.g. {"TZ":"UTC","LANG":"C.UTF-8"}); the worker's own never reach it. */
+  CHROMIUM_ENV: z
+    .string()
+    .default("{}")
+    .transform((s, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(s);
+        if (parsed !== null && typeof parsed === "object" && !Array.isArray(parsed)) {
+          const entries = Object.entries(parsed as Record<string, unknown>);
+          if (entries.every(([k, v]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k) && typeof v === "string")) return Object.fromEntries(entries) as Record<string, string>;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({ code: "custom", message: 'must be a JSON object of variable names to strings, e.g. {"TZ":"UTC"}' });
+      return z.NEVER;
+    }),
+  /** Log bytes that may wait for a slow stdout reader; past them lines are dropped and counted (browserfleet_log_lines_dropped_total), never waited for. */
+  LOG_MAX_BUFFERED_BYTES: int(4_194_304, 16_384, 1_073_741_824),
+  /** `npm start`/`npm run fleet`: how long past SHUTDOWN_TIMEOUT_MS the supervisor waits after SIGTERM before it SIGKILLs a child. */
+  SUPERVISOR_KILL_GRACE_MS: int(5_000, 0, 600_000),
+  /** Dispatcher: how often it deletes webhook history past retention, the time one sweep may take, and rows per DELETE. */
+  WEBHOOK_SWEEP_INTERVAL_MS: int(60_000, 100, 86_400_000),
+  WEBHOOK_SWEEP_BUDGET_MS: int(10_000, 10, 600_000),
+  WEBHOOK_SWEEP_BATCH: int(2_000, 1, 100_000),
 });
 
 export type AppConfig = z.infer<typeof envSchema>;

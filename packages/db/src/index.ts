@@ -18,3 +18,5 @@ export * from "./api-keys/record-api-key-usage.ts";
 export * from "./workspaces/set-workspace-rate-limits.ts";
 export * from "./webhooks/index.ts";
 export * from "./idempotency/index.ts";
+export * from "./blobs/index.ts";
+export * from "./transactions/index.ts";
