@@ -1,5 +1,5 @@
-import { createSocket, type RemoteInfo } from "node:dgram";
-import { createServer, type AddressInfo, type Socket } from "node:net";
+import { createSocket, type RemoteInfo, type Socket as DgramSocket } from "node:dgram";
+import { createServer, type AddressInfo, type Server, type Socket } from "node:net";
 
 export interface TestNameserver {
   /** `127.0.0.1:<port>`, for DNS_SERVERS (UDP and TCP listen on the same port). */
@@ -26,17 +26,9 @@ export async function startTestNameserver(): Promise<TestNameserver> {
     return reply(query, question, 3, []);
   };
 
-  const udp = createSocket("udp4");
-  udp.on("message", (message: Buffer, from: RemoteInfo) => {
-    const out = answer(message);
-    if (out !== null) udp.send(out, from.port, from.address);
-  });
-  await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
-  const port = udp.address().port;
-
   // DNS over TCP: two length bytes before each message; a black-holed query keeps its connection silent.
   const sockets = new Set<Socket>();
-  const tcp = createServer((socket) => {
+  const onTcpConnection = (socket: Socket): void => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
     socket.on("error", () => socket.destroy());
@@ -50,12 +42,14 @@ export async function startTestNameserver(): Promise<TestNameserver> {
         if (out !== null) socket.write(Buffer.concat([Buffer.from([out.length >> 8, out.length & 0xff]), out]));
       }
     });
-  });
-  await new Promise<void>((resolve, reject) => {
-    tcp.once("error", reject);
-    tcp.listen(port, "127.0.0.1", () => resolve());
-  });
-  if ((tcp.address() as AddressInfo).port !== port) throw new Error("TCP nameserver port differs from UDP");
+  };
+
+  // UDP takes a free port first; the same TCP port may be held by another process (tests run in
+  // parallel), so on EADDRINUSE both are given up and another port is tried.
+  const { udp, tcp, port } = await bindUdpAndTcp((message, from, socket) => {
+    const out = answer(message);
+    if (out !== null) socket.send(out, from.port, from.address);
+  }, onTcpConnection);
 
   return {
     address: `127.0.0.1:${port}`,
@@ -65,6 +59,30 @@ export async function startTestNameserver(): Promise<TestNameserver> {
       await Promise.all([new Promise<void>((resolve) => udp.close(() => resolve())), new Promise<void>((resolve) => tcp.close(() => resolve()))]);
     },
   };
+}
+
+async function bindUdpAndTcp(
+  onMessage: (message: Buffer, from: RemoteInfo, socket: DgramSocket) => void,
+  onConnection: (socket: Socket) => void,
+): Promise<{ udp: DgramSocket; tcp: Server; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const udp = createSocket("udp4");
+    udp.on("message", (message: Buffer, from: RemoteInfo) => onMessage(message, from, udp));
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    const port = udp.address().port;
+    const tcp = createServer(onConnection);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        tcp.once("error", reject);
+        tcp.listen(port, "127.0.0.1", () => resolve());
+      });
+      if ((tcp.address() as AddressInfo).port !== port) throw new Error("TCP nameserver port differs from UDP");
+      return { udp, tcp, port };
+    } catch (error) {
+      await new Promise<void>((resolve) => udp.close(() => resolve()));
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || attempt >= 20) throw error;
+    }
+  }
 }
 
 interface Question {
