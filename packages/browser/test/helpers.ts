@@ -1,6 +1,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { checkTargetUrl, type HostLookup, type TargetVerdict } from "@browserfleet/core";
+import { afterAll, beforeAll } from "vitest";
+import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
 import {
   BrowserPool,
   LOOPBACK_ONLY_RESOLVER_ARG,
@@ -28,6 +30,33 @@ export function testPool(options: Partial<BrowserPoolOptions> = {}): BrowserPool
     logger: memoryLogger(),
     ...options,
   });
+}
+
+/** A fixture site and a started test pool for the file, closed after it. */
+export function useSiteAndPool(options: Partial<BrowserPoolOptions> = {}): { readonly site: FixtureSite; readonly pool: BrowserPool } {
+  let site: FixtureSite | undefined;
+  let pool: BrowserPool | undefined;
+  beforeAll(async () => {
+    site = await startFixtureSite();
+    pool = testPool(options);
+    await pool.start();
+  });
+  afterAll(async () => {
+    await pool?.close();
+    await site?.close();
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error("the site and pool are not ready before beforeAll");
+    return value;
+  };
+  return {
+    get site() {
+      return ready(site);
+    },
+    get pool() {
+      return ready(pool);
+    },
+  };
 }
 
 /** Core's SSRF check with loopback allowed (tests only), no DNS, and some local ports refused. */

@@ -1,25 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
-import { renderPage, type BrowserPool, type RenderRequest, type RenderSuccess } from "../src/index.ts";
-import { loopbackGuard, renderRequest, testPool } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { renderPage, type RenderRequest, type RenderSuccess } from "../src/index.ts";
+import { loopbackGuard, renderRequest, useSiteAndPool } from "./helpers.ts";
 
-let site: FixtureSite;
-let pool: BrowserPool;
+const fixture = useSiteAndPool();
 const guard = loopbackGuard();
 
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = testPool();
-  await pool.start();
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await site?.close();
-});
-
 async function render(path: string, overrides: Partial<RenderRequest>): Promise<RenderSuccess> {
-  const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}${path}`, { timeoutMs: 60_000, ...overrides }), guard));
+  const result = await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}${path}`, { timeoutMs: 60_000, ...overrides }), guard));
   if (!result.ok) throw new Error(`render failed: ${result.errorCode} ${result.errorMessage}`);
   return result;
 }
@@ -46,7 +33,7 @@ describe("renderPage bounds", () => {
   it("keeps at most 5,000 links", async () => {
     const result = await render("/links?n=6000", { formats: ["links"] });
     expect(result.links).toHaveLength(5_000);
-    expect(result.links?.[4_999]).toBe(`${site.origin}/page/4999?n=4999`);
+    expect(result.links?.[4_999]).toBe(`${fixture.site.origin}/page/4999?n=4999`);
     expect(result.truncated).toEqual(["links"]);
   });
 

@@ -1,22 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
-import { renderPage, type BrowserPool, type RenderResult, type RenderSuccess } from "../src/index.ts";
-import { loopbackGuard, renderRequest, testPool } from "./helpers.ts";
+import { describe, expect, it } from "vitest";
+import { renderPage, type RenderResult, type RenderSuccess } from "../src/index.ts";
+import { loopbackGuard, renderRequest, useSiteAndPool } from "./helpers.ts";
 
-let site: FixtureSite;
-let pool: BrowserPool;
+const fixture = useSiteAndPool();
 const guard = loopbackGuard();
-
-beforeAll(async () => {
-  site = await startFixtureSite();
-  pool = testPool();
-  await pool.start();
-});
-
-afterAll(async () => {
-  await pool?.close();
-  await site?.close();
-});
 
 function succeeded(result: RenderResult): RenderSuccess {
   if (!result.ok) throw new Error(`render failed: ${result.errorCode} ${result.errorMessage}`);
@@ -25,9 +12,9 @@ function succeeded(result: RenderResult): RenderSuccess {
 
 describe("renderPage formats", () => {
   it("returns the rendered html, title, status and final url", async () => {
-    const result = succeeded(await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`), guard)));
+    const result = succeeded(await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/simple`), guard)));
     expect(result.httpStatus).toBe(200);
-    expect(result.finalUrl).toBe(`${site.origin}/simple`);
+    expect(result.finalUrl).toBe(`${fixture.site.origin}/simple`);
     expect(result.title).toBe("Fixture Simple");
     expect(result.html).toContain('<p id="js">rendered by script</p>');
     expect(result.text).toBeUndefined();
@@ -37,29 +24,29 @@ describe("renderPage formats", () => {
   });
 
   it("returns visible text, truncated to maxChars", async () => {
-    const full = succeeded(await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`, { formats: ["text"] }), guard)));
+    const full = succeeded(await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/simple`, { formats: ["text"] }), guard)));
     expect(full.html).toBeUndefined();
     expect(full.text).toContain("Hello fixture");
     expect(full.text).toContain("rendered by script");
     expect(full.text).not.toContain("insertAdjacentHTML");
     const cut = succeeded(
-      await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`, { formats: ["text"], maxChars: 5 }), guard)),
+      await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/simple`, { formats: ["text"], maxChars: 5 }), guard)),
     );
     expect(cut.text).toBe("Hello");
     expect(cut.title).toBe("Fixture Simple");
   });
 
   it("returns every absolute http(s) link once, in page order", async () => {
-    const result = succeeded(await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`, { formats: ["links"] }), guard)));
-    expect(result.links).toEqual([`${site.origin}/page/1`, `${site.origin}/page/2`, "https://example.invalid/away"]);
-    const heavy = succeeded(await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/page/3`, { formats: ["links"] }), guard)));
+    const result = succeeded(await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/simple`, { formats: ["links"] }), guard)));
+    expect(result.links).toEqual([`${fixture.site.origin}/page/1`, `${fixture.site.origin}/page/2`, "https://example.invalid/away"]);
+    const heavy = succeeded(await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/page/3`, { formats: ["links"] }), guard)));
     expect(heavy.links).toHaveLength(30);
-    expect(heavy.links?.[0]).toBe(`${site.origin}/page/93`);
+    expect(heavy.links?.[0]).toBe(`${fixture.site.origin}/page/93`);
   });
 
   it("returns a PNG screenshot, of the viewport or the full page", async () => {
     const shot = (fullPage: boolean) =>
-      pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/page/7`, { formats: ["screenshot"], fullPage }), guard));
+      fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/page/7`, { formats: ["screenshot"], fullPage }), guard));
     const viewport = succeeded(await shot(false)).screenshotPng;
     const full = succeeded(await shot(true)).screenshotPng;
     for (const png of [viewport, full]) {
@@ -72,8 +59,8 @@ describe("renderPage formats", () => {
 
   it("returns every format at once", async () => {
     const result = succeeded(
-      await pool.withContext((ctx) =>
-        renderPage(ctx, renderRequest(`${site.origin}/simple`, { formats: ["html", "text", "links", "screenshot"] }), guard),
+      await fixture.pool.withContext((ctx) =>
+        renderPage(ctx, renderRequest(`${fixture.site.origin}/simple`, { formats: ["html", "text", "links", "screenshot"] }), guard),
       ),
     );
     expect(result.html).toContain("Hello fixture");
@@ -84,22 +71,22 @@ describe("renderPage formats", () => {
 
   it.each([404, 500])("treats an HTTP %i page as a rendered page with that status", async (status) => {
     const result = succeeded(
-      await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/status/${status}`, { formats: ["html", "text"] }), guard)),
+      await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/status/${status}`, { formats: ["html", "text"] }), guard)),
     );
     expect(result.httpStatus).toBe(status);
     expect(result.title).toBe(status === 404 ? "Not Found" : "Server Error");
   });
 
   it("follows an allowed redirect and reports where it landed", async () => {
-    const result = succeeded(await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/redirect?to=/page/5`), guard)));
-    expect(result.finalUrl).toBe(`${site.origin}/page/5`);
+    const result = succeeded(await fixture.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${fixture.site.origin}/redirect?to=/page/5`), guard)));
+    expect(result.finalUrl).toBe(`${fixture.site.origin}/page/5`);
     expect(result.httpStatus).toBe(200);
     expect(result.title).toBe("Fixture page 5");
   });
 
   it("renders several pages of one job in one shared context", async () => {
-    const results = await pool.withContext((ctx) =>
-      Promise.all([1, 2, 3, 4].map((n) => renderPage(ctx, renderRequest(`${site.origin}/page/${n}`, { formats: ["text"] }), guard))),
+    const results = await fixture.pool.withContext((ctx) =>
+      Promise.all([1, 2, 3, 4].map((n) => renderPage(ctx, renderRequest(`${fixture.site.origin}/page/${n}`, { formats: ["text"] }), guard))),
     );
     expect(results.map((r) => succeeded(r).title)).toEqual(["Fixture page 1", "Fixture page 2", "Fixture page 3", "Fixture page 4"]);
   });
