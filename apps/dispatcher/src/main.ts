@@ -1,7 +1,6 @@
 import { loadConfig } from "@browserfleet/config";
 import { createHostLookup } from "@browserfleet/core";
 import { createPrismaClient } from "@browserfleet/db";
-import { createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { startDeliveryLoop } from "./delivery-loop.ts";
 import { createDispatcherMetrics } from "./dispatcher-metrics.ts";
@@ -13,8 +12,6 @@ const logger = createLogger({ level: config.LOG_LEVEL, process: "dispatcher", ma
 const registry = createMetricsRegistry("dispatcher", logger);
 // Bounded connection waits: a dead Postgres is a failed round (logged, retried), never a stuck loop.
 const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
-const redis = createRedisConnection(config.REDIS_URL, { connectionName: "dispatcher" });
-redis.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 
 const metrics = createDispatcherMetrics(registry, prisma);
 const loop = startDeliveryLoop({
@@ -45,7 +42,8 @@ const ops = await startOpsServer({
   port: config.DISPATCHER_PORT,
   registry,
   isDraining: () => draining,
-  checks: backingServiceChecks({ postgres: prisma, redis }),
+  // Postgres only: the outbox is the dispatcher's one dependency, so a Redis outage does not make it unready.
+  checks: backingServiceChecks({ postgres: prisma }),
 });
 logger.info({ ops_port: ops.port }, "dispatcher ready");
 
@@ -57,7 +55,6 @@ onShutdownSignal({
     { name: "deliveries", run: () => loop.drain() },
     { name: "history-sweep", run: () => sweeper.stop() },
     { name: "ops", run: () => ops.close() },
-    { name: "redis", run: () => redis.quit() },
     { name: "postgres", run: () => prisma.$disconnect() },
   ],
 });

@@ -48,13 +48,14 @@ export async function runReadinessChecks(checks: ReadinessCheck[], draining: boo
   return { ready: !draining && results.every(([, r]) => r === "ok"), checks: report };
 }
 
-/** The two services every process needs: Postgres (the truth) and Redis (the work). */
+/** Readiness checks of the backing services: Postgres (the truth) and, for a process that uses it, Redis (the work). */
 export function backingServiceChecks(deps: {
   postgres: { $queryRaw: (query: TemplateStringsArray) => PromiseLike<unknown> };
-  redis: { ping: () => Promise<unknown> };
+  /** Left out by a process that does not use Redis (the dispatcher works from Postgres alone). */
+  redis?: { ping: () => Promise<unknown> };
 }): ReadinessCheck[] {
-  return [
-    { name: "postgres", check: async () => deps.postgres.$queryRaw`SELECT 1` },
-    { name: "redis", check: () => deps.redis.ping() },
-  ];
+  const checks: ReadinessCheck[] = [{ name: "postgres", check: async () => deps.postgres.$queryRaw`SELECT 1` }];
+  const redis = deps.redis;
+  if (redis !== undefined) checks.push({ name: "redis", check: () => redis.ping() });
+  return checks;
 }
