@@ -61,10 +61,11 @@ export const envSchema = z.object({
   BROWSER_RECYCLE_PAGES: int(500, 1, 1_000_000),
   /** How long a dead worker holds a page: BullMQ's lock and the admission lease both last this long. */
   JOB_LOCK_MS: int(30_000, 1_000, 600_000),
-  /** A worker takes no new pages while memory in use (its cgroup's, else the machine's) is above this share. */
-  /** How often a worker repairs Redis from Postgres, and how old an item must be before it is repaired. */
+  /** How often a worker repairs Redis from Postgres. */
   RECONCILE_INTERVAL_MS: int(15_000, 200, 3_600_000),
+  /** How old an item must be before the reconciler repairs it. */
   RECONCILE_GRACE_MS: int(10_000, 0, 3_600_000),
+  /** A worker takes no new pages while memory in use (its cgroup's, else the machine's) is above this share. */
   WORKER_MAX_MEMORY_FRACTION: z.coerce.number().gt(0).max(1).default(0.9),
   JOB_MAX_ATTEMPTS: int(3, 1, 10),
   SYNC_TIMEOUT_MS: int(60_000, 1_000, 600_000),

@@ -5,6 +5,7 @@ export * from "./ids/api-key.ts";
 export * from "./ids/request-id.ts";
 export * from "./net/address-policy.ts";
 export * from "./net/target-url-guard.ts";
+export * from "./net/strip-ipv6-brackets.ts";
 export * from "./schemas/quick.ts";
 export * from "./schemas/jobs.ts";
 export * from "./schemas/page-task.ts";

@@ -1,6 +1,7 @@
 import ipaddr from "ipaddr.js";
 import { isAddressAllowed } from "./address-policy.ts";
 import { uncheckedReason } from "./dns/dns-lookup-error.ts";
+import { stripIpv6Brackets } from "./strip-ipv6-brackets.ts";
 
 export interface LookupOptions {
   /** Ends the wait (a request's DNS budget, a proxy's timeout); a query nobody waits for any more is cancelled. */
@@ -22,8 +23,7 @@ export type TargetVerdict = { allowed: true; url: URL } | { allowed: false; reas
 
 /** `[::1]` → `::1`; URL keeps IPv6 literals bracketed. */
 export function bareHost(url: URL): string {
-  const h = url.hostname;
-  return h.startsWith("[") && h.endsWith("]") ? h.slice(1, -1) : h;
+  return stripIpv6Brackets(url.hostname);
 }
 
 /**

@@ -1,9 +1,9 @@
 import { isIP } from "node:net";
+import { stripIpv6Brackets } from "../strip-ipv6-brackets.ts";
 
 /** `[::1]` → `::1`, `Example.COM.` → `example.com`: the one spelling answers are kept under. */
 export function normalizeHostName(hostname: string): string {
-  let name = hostname.trim().toLowerCase();
-  if (name.startsWith("[") && name.endsWith("]")) name = name.slice(1, -1);
+  const name = stripIpv6Brackets(hostname.trim().toLowerCase());
   return name.endsWith(".") ? name.slice(0, -1) : name;
 }
 
