@@ -37,7 +37,7 @@ const MACHINE_ARGS = [
   "--disable-sync",
 ];
 
-// The fleet's own in-page link reader (packages/browser extract-formats.ts), as a string for the same reason.
+// The fleet's own in-page link reader (packages/browser/src/render/extract-formats.ts), as a string for the same reason.
 const LINKS_SCRIPT = `() => {
   const seen = new Set();
   const links = [];

@@ -1,5 +1,6 @@
 import { Worker } from "bullmq";
-import { BrowserPool, startEgressProxy } from "@browserfleet/browser";
+import { BrowserPool } from "@browserfleet/browser";
+import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, type LookupOptions } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient } from "@browserfleet/db";

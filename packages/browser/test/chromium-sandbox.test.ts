@@ -6,8 +6,8 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
 import { commandLine, descendantPids } from "../../../test/support/pid-watch.ts";
-import { launchPlans } from "../src/chromium-sandbox.ts";
-import { chromiumWrapperScript } from "../src/chromium-wrapper.ts";
+import { launchPlans } from "../src/pool/chromium-sandbox.ts";
+import { chromiumWrapperScript } from "../src/pool/chromium-wrapper.ts";
 import type { BrowserPool } from "../src/index.ts";
 import { CHROMIUM_PATH, memoryLogger, testPool } from "./helpers.ts";
 

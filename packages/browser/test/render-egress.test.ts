@@ -1,7 +1,8 @@
 import { createSocket, type Socket as UdpSocket } from "node:dgram";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkTargetUrl, type HostLookup } from "@browserfleet/core";
-import { renderPage, type BrowserPool, type EgressProxy } from "../src/index.ts";
+import { renderPage, type BrowserPool } from "../src/index.ts";
+import type { EgressProxy } from "@browserfleet/egress";
 import { closedPort, html, loopbackGuard, renderRequest, startLocalServer, testEgress, testLookup, testPool, type LocalServer } from "./helpers.ts";
 
 // Every way a page can make Chromium connect somewhere, each aimed at its own refused local server.

@@ -2,7 +2,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { BrowserContext } from "playwright-core";
 import { checkTargetUrl } from "@browserfleet/core";
 import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
-import { renderPage, type BrowserPool, type EgressProxy } from "../src/index.ts";
+import { renderPage, type BrowserPool } from "../src/index.ts";
+import type { EgressProxy } from "@browserfleet/egress";
 import { html, loopbackGuard, renderRequest, startLocalServer, testEgress, testPool, type LocalServer } from "./helpers.ts";
 
 // Server A is the site being scraped; server B stands for an internal address Chromium must never reach; C is any allowed site.

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { contextShareKey, renderPage, type BrowserPool, type ContextLeaseOptions, type EgressProxy, type RenderResult } from "../src/index.ts";
+import { contextShareKey, renderPage, type BrowserPool, type ContextLeaseOptions, type RenderResult } from "../src/index.ts";
+import type { EgressProxy } from "@browserfleet/egress";
 import { html, loopbackGuard, renderRequest, startLocalServer, testEgress, testPool, type LocalServer } from "./helpers.ts";
 
 // Server A is the site being scraped; server B stands for an internal address no page may reach.

@@ -1,4 +1,5 @@
 export * from "./create-logger.ts";
+export type { Logger } from "./logger.ts";
 export * from "./metrics-registry.ts";
 export * from "./readiness.ts";
 export * from "./ops-routes.ts";

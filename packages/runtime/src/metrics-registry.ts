@@ -1,8 +1,8 @@
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
-import { droppedLogLines, type Logger } from "./create-logger.ts";
+import { droppedLogLines, type PinoLogger } from "./create-logger.ts";
 
 /** A registry per process (no global default), with Node's default metrics under a prefix. */
-export function createMetricsRegistry(processName: string, logger?: Logger): Registry {
+export function createMetricsRegistry(processName: string, logger?: PinoLogger): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ process: processName });
   collectDefaultMetrics({ register: registry, prefix: "browserfleet_" });

@@ -1,4 +1,4 @@
-import { fetchThroughEgress } from "@browserfleet/browser";
+import { fetchThroughEgress } from "@browserfleet/egress";
 import { normalizeCrawlUrl, parseRobotsTxt, parseSitemap, robotsUrlFor, sitemapUrlFor, type CrawlRules } from "@browserfleet/core";
 import type { Logger } from "pino";
 

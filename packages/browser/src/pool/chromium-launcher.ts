@@ -67,7 +67,7 @@ export class ChromiumLauncher {
     if (refused.length > 0) {
       this.options.logger.warn(
         { ...fields, refused },
-        `CHROMIUM SANDBOX UNAVAILABLE: chromium runs ${describePlan(plan)}, so a renderer exploit is not contained. Fix what "refused" names (README, "Chromium sandbox"), or set CHROMIUM_SANDBOX=off to accept this, or on to refuse it`,
+        `CHROMIUM SANDBOX UNAVAILABLE: chromium runs ${describePlan(plan)}, so a renderer exploit is not contained. Fix what "refused" names (docs/operations.md, "Chromium sandbox and environment"), or set CHROMIUM_SANDBOX=off to accept this, or on to refuse it`,
       );
     } else if (!plan.sandbox) {
       this.options.logger.warn(fields, `chromium runs ${describePlan(plan)} (CHROMIUM_SANDBOX=${mode})`);

@@ -1,5 +1,5 @@
 import type { BrowserContext } from "playwright-core";
-import type { EgressLink } from "./egress-proxy.ts";
+import type { EgressLink } from "@browserfleet/egress";
 
 // renderPage only gets a context; the pool records here which proxy that context's browser uses.
 const links = new WeakMap<BrowserContext, EgressLink>();

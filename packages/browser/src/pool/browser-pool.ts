@@ -4,9 +4,9 @@ import { linkEgress } from "./egress-link.ts";
 import { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats } from "./pool-options.ts";
 import { ChromiumLauncher } from "./chromium-launcher.ts";
 import { closeContextWithin, errorMessage } from "./pool-support.ts";
-import { blockHeavyResources } from "./resource-blocking.ts";
+import { blockHeavyResources } from "../render/resource-blocking.ts";
 
-export { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats, type PoolLogger } from "./pool-options.ts";
+export { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats } from "./pool-options.ts";
 
 interface BrowserSlot {
   browser: Browser;

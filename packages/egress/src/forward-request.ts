@@ -1,7 +1,7 @@
 import { request as httpRequest, type Agent, type IncomingHttpHeaders, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from "node:http";
-import { answerFailed, answerRefused, EGRESS_ERROR_HEADER, REFUSED_HEADER } from "./egress-answers.ts";
-import type { EgressContext } from "./egress-tunnel.ts";
-import { decideTarget } from "./egress-target.ts";
+import { answerFailed, answerRefused, EGRESS_ERROR_HEADER, REFUSED_HEADER } from "./proxy-answers.ts";
+import type { EgressContext } from "./open-tunnel.ts";
+import { decideTarget } from "./decide-target.ts";
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded.
 const HOP_BY_HOP = new Set(["connection", "keep-alive", "proxy-connection", "proxy-authorization", "proxy-authenticate", "te", "trailer", "transfer-encoding", "upgrade"]);

@@ -1,13 +1,6 @@
 import type { ChromiumSandboxMode, SandboxUser } from "./chromium-sandbox.ts";
-import type { EgressLink } from "./egress-proxy.ts";
-
-/** The pino subset the pool logs through. */
-export interface PoolLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  debug(obj: object, msg?: string): void;
-}
+import type { EgressLink } from "@browserfleet/egress";
+import type { Logger } from "@browserfleet/runtime";
 
 export interface BrowserPoolOptions {
   chromiumPath: string;
@@ -27,7 +20,7 @@ export interface BrowserPoolOptions {
   launchTimeoutMs?: number;
   /** How long close() waits for in-flight calls before closing the browser under them. */
   closeTimeoutMs?: number;
-  logger: PoolLogger;
+  logger: Logger;
   /** Sends all of Chromium's traffic through this egress proxy (startEgressProxy); the caller closes it after the pool. */
   egress?: EgressLink;
 }

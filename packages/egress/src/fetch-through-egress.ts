@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect } from "node:tls";
-import { EGRESS_ERROR_HEADER, REFUSED_HEADER } from "./egress-answers.ts";
+import { EGRESS_ERROR_HEADER, REFUSED_HEADER } from "./proxy-answers.ts";
 
 export interface EgressFetchOptions {
   /** The egress proxy (startEgressProxy): every hop is checked and pinned there, as for Chromium. */

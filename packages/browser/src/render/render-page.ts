@@ -1,5 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
-import { egressOf } from "./egress-link.ts";
+import { egressOf } from "../pool/egress-link.ts";
 import { proxyAnswerError, tunnelError, type FailedNavigation } from "./egress-verdict.ts";
 import { extractFormats } from "./extract-formats.ts";
 import { hasCrashed, probeCrashed } from "./crash-watch.ts";

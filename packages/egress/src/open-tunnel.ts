@@ -1,9 +1,10 @@
 import type { IncomingMessage } from "node:http";
 import { connect, type Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { PoolLogger } from "./browser-pool.ts";
-import { answerTunnel, type TunnelFailureLog } from "./egress-answers.ts";
-import { decideTarget, type EgressPolicy } from "./egress-target.ts";
+import type { Logger } from "@browserfleet/runtime";
+import { answerTunnel } from "./proxy-answers.ts";
+import type { TunnelFailureLog } from "./tunnel-failure-log.ts";
+import { decideTarget, type EgressPolicy } from "./decide-target.ts";
 
 export interface EgressCounters {
   requests: number;
@@ -16,7 +17,7 @@ export interface EgressCounters {
 /** What the request and tunnel handlers share with the proxy that owns them. */
 export interface EgressContext {
   policy: EgressPolicy;
-  logger: PoolLogger;
+  logger: Logger;
   counters: EgressCounters;
   failures: TunnelFailureLog;
   connectTimeoutMs: number;

@@ -1,15 +1,15 @@
 import { Agent, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
-import type { PoolLogger } from "./browser-pool.ts";
-import { TunnelFailureLog, type TunnelFailure } from "./egress-answers.ts";
-import { forwardRequest } from "./egress-forward.ts";
-import type { EgressPolicy } from "./egress-target.ts";
-import { openTunnel, type EgressContext, type EgressCounters } from "./egress-tunnel.ts";
+import type { Logger } from "@browserfleet/runtime";
+import { TunnelFailureLog, type TunnelFailure } from "./tunnel-failure-log.ts";
+import { forwardRequest } from "./forward-request.ts";
+import type { EgressPolicy } from "./decide-target.ts";
+import { openTunnel, type EgressContext, type EgressCounters } from "./open-tunnel.ts";
 
 export interface EgressProxyOptions {
   policy: EgressPolicy;
-  logger: PoolLogger;
+  logger: Logger;
   /** How long a connection to a target may take to open. */
   connectTimeoutMs?: number;
   /** How long a connection (either side) may sit without traffic before it is closed. */

@@ -1,6 +1,5 @@
 import type { Page, Response } from "playwright-core";
-import { EGRESS_ERROR_HEADER, REFUSED_HEADER } from "./egress-answers.ts";
-import type { EgressLink } from "./egress-proxy.ts";
+import { EGRESS_ERROR_HEADER, REFUSED_HEADER, type EgressLink } from "@browserfleet/egress";
 import { EgressFailedError, UrlNotAllowedError } from "./render-errors.ts";
 
 /** The main document's last navigation request that failed in Chromium's network stack. */

@@ -5,12 +5,6 @@ import type { Duplex } from "node:stream";
 export const REFUSED_HEADER = "x-browserfleet-refused";
 export const EGRESS_ERROR_HEADER = "x-browserfleet-egress-error";
 
-/** A CONNECT the proxy did not open; Chromium hides the proxy's answer, so renderPage asks the proxy. */
-export interface TunnelFailure {
-  kind: "refused" | "failed";
-  reason: string;
-}
-
 /** Header values must be one line of visible ASCII. */
 export function headerSafe(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, "?").slice(0, 300);
@@ -41,28 +35,4 @@ export function answerTunnel(socket: Duplex, status: 400 | 403 | 502 | 504, reas
   const head = `HTTP/1.1 ${status} ${text}\r\n${header}: ${headerSafe(reason)}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n`;
   if (socket.writable) socket.end(head + body);
   else socket.destroy();
-}
-
-/** Remembers the last tunnel failure per authority for a short while, bounded in size. */
-export class TunnelFailureLog {
-  private readonly entries = new Map<string, TunnelFailure & { at: number }>();
-
-  constructor(
-    private readonly ttlMs = 30_000,
-    private readonly max = 1_000,
-  ) {}
-
-  record(authority: string, failure: TunnelFailure): void {
-    const key = authority.toLowerCase();
-    this.entries.delete(key);
-    this.entries.set(key, { ...failure, at: Date.now() });
-    // Maps iterate in insertion order, so the first key is the oldest.
-    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value as string);
-  }
-
-  find(authority: string): TunnelFailure | undefined {
-    const entry = this.entries.get(authority.toLowerCase());
-    if (entry === undefined || Date.now() - entry.at > this.ttlMs) return undefined;
-    return { kind: entry.kind, reason: entry.reason };
-  }
 }
