@@ -2,7 +2,7 @@ import type { AddressInfo } from "node:net";
 import { loadConfig } from "@browserfleet/config";
 import { createHostLookup } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
-import { AdmissionController, createPageQueue, createRedisConnection, jobFinishedChannel } from "@browserfleet/queue";
+import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
 import { closeServer, createLogger, createMetricsRegistry, exitOnConfigError, listen, onShutdownSignal } from "@browserfleet/runtime";
 import { buildApp } from "./app.ts";
 import { JobWaiter } from "./jobs/job-waiter.ts";
@@ -23,7 +23,7 @@ const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.Q
 const admission = new AdmissionController({ redis, queue: pageQueue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
 const jobWaiter = new JobWaiter({
   subscriber,
-  channel: jobFinishedChannel(config.QUEUE_PREFIX),
+  prefix: config.QUEUE_PREFIX,
   isTerminal: (jobId) => isJobTerminal(prisma, jobId),
   pollMs: 2_000,
   logger,

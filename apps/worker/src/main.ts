@@ -4,7 +4,7 @@ import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, type LookupOptions } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient } from "@browserfleet/db";
-import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, jobCancelledChannel, jobFinishedChannel, type PageJobData } from "@browserfleet/queue";
+import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { ContextLanes } from "./context-lanes.ts";
 import { joinFleet } from "./fleet-membership.ts";
@@ -26,7 +26,7 @@ const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE
 const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
 registerAdmissionGauges(registry, admission);
 const controls = new RunControls(logger);
-await controls.listen(subscriber, jobCancelledChannel(config.QUEUE_PREFIX));
+await controls.listen(subscriber, config.QUEUE_PREFIX);
 const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) };
 // Every connection Chromium makes goes through this proxy, which checks and pins the address:
 // speculative prefetches, WebRTC and DNS rebinding cannot slip past request interception.
@@ -55,7 +55,7 @@ const deps = {
   targetGuard: (url: string, lookup?: LookupOptions) => checkTargetUrl(url, targetPolicy, lookup),
   lanes: new ContextLanes(),
   publisher: redis,
-  finishedChannel: jobFinishedChannel(config.QUEUE_PREFIX),
+  queuePrefix: config.QUEUE_PREFIX,
   maxAttempts: config.JOB_MAX_ATTEMPTS,
   metrics,
   logger,

@@ -1,13 +1,13 @@
 import type { Logger } from "pino";
 import { completeItem, prepareItemPayload, startItem, type BlobStore, type CompleteItemInput, type Db, type PageOutcome, type StartedItem } from "@browserfleet/db";
 import { contextShareKey, renderPage, type BrowserPool, type RenderBounds, type RenderResult, type TargetGuard } from "@browserfleet/browser";
-import type { AdmissionController, PageJobData } from "@browserfleet/queue";
+import { announceJobFinished, type AdmissionController, type PageJobData } from "@browserfleet/queue";
+import { isCollectionKind, parseJobParams, type JobParams } from "@browserfleet/core";
 import type { Redis } from "ioredis";
 import type { ContextLanes } from "./context-lanes.ts";
 import { planCrawlPage, type CrawlPlan } from "./crawl/plan-crawl-page.ts";
 import { keepLease } from "./lease-keeper.ts";
 import type { RunControls } from "./run-controls.ts";
-import type { PageJobParams } from "./page-job-params.ts";
 import type { WorkerMetrics } from "./worker-metrics.ts";
 
 export interface PageItemDeps {
@@ -21,7 +21,8 @@ export interface PageItemDeps {
   /** The egress proxy's URL, for the crawl's robots.txt and sitemap reads. */
   egressUrl: string;
   publisher: Redis;
-  finishedChannel: string;
+  /** The queue prefix under which finished jobs are announced. */
+  queuePrefix: string;
   /** Renders of one item (crashes included) before it is failed for good. */
   maxAttempts: number;
   metrics: WorkerMetrics;
@@ -82,17 +83,22 @@ async function runItem(
   log: Logger,
   stopped: () => "lease-lost" | "shutdown" | null,
 ): Promise<"written" | "lease-lost" | "shutdown" | "browser-failed"> {
-  const params = item.params as unknown as PageJobParams;
-  const crawl: CrawlPlan | null = params.crawl ? await planCrawlPage(item, params.crawl, deps.egressUrl, log) : null;
+  const parsed = parseJobParams(item.params);
+  const params = parsed.ok ? parsed.params : null;
+  const crawl: CrawlPlan | null = params?.crawl ? await planCrawlPage(item, params.crawl, deps.egressUrl, log) : null;
   let outcome: PageOutcome;
-  if (item.attempt > deps.maxAttempts) {
+  if (!parsed.ok) {
+    // A row the worker cannot read fails its item clearly instead of throwing (which would retry it forever).
+    log.error({ error: parsed.error }, "job params do not match the contract; failing the item");
+    outcome = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: parsed.error, durationMs: 0 };
+  } else if (item.attempt > deps.maxAttempts) {
     outcome = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: `gave up after ${deps.maxAttempts} attempts`, durationMs: 0 };
   } else if (crawl?.rulesError) {
     outcome = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: crawl.rulesError, durationMs: 0 };
   } else if (crawl?.refusal) {
     outcome = { ok: false, errorCode: "ROBOTS_DISALLOWED", errorMessage: crawl.refusal, durationMs: 0 };
   } else {
-    const rendered = await render(deps, item, params, crawl !== null, signal);
+    const rendered = await render(deps, item, parsed.params, crawl !== null, signal);
     if (!rendered.ok && rendered.browserFailed === true) {
       // Chromium died, crashed or closed under the page: not the page's outcome, so none is written
       // while attempts remain (a crashed browser fails every page it held, of every workspace).
@@ -105,11 +111,11 @@ async function runItem(
   // going away mid-page: write nothing, the page's outcome is not the page's fault.
   const stop = stopped();
   if (stop !== null) return stop;
-  const input: CompleteItemInput = { itemId: item.id, outcome, price: params.price };
+  const input: CompleteItemInput = { itemId: item.id, outcome, price: params?.price ?? 0 };
   if (crawl) {
     input.discovered = { urls: crawl.discover(outcome), limit: crawl.rules.limit, maxDepth: crawl.rules.max_depth };
     if (crawl.robotsTxtToRecord !== undefined) input.robotsTxt = crawl.robotsTxtToRecord;
-    if (outcome.ok && !params.task.formats.includes("links")) {
+    if (outcome.ok && params?.task.formats.includes("links") !== true) {
       delete outcome.links;
       outcome.truncated = outcome.truncated?.filter((f) => f !== "links");
     }
@@ -124,7 +130,7 @@ async function runItem(
     "page rendered",
   );
   if (written.jobFinished) {
-    await deps.publisher.publish(deps.finishedChannel, item.jobId).catch((err: unknown) => log.warn({ err }, "could not announce finished job; waiters fall back to polling"));
+    await announceJobFinished(deps.publisher, deps.queuePrefix, item.jobId).catch((err: unknown) => log.warn({ err }, "could not announce finished job; waiters fall back to polling"));
   }
   return "written";
 }
@@ -135,12 +141,12 @@ function browserFailed(deps: PageItemDeps, item: StartedItem, rendered: RenderRe
   return "browser-failed";
 }
 
-async function render(deps: PageItemDeps, item: StartedItem, params: PageJobParams, needLinks: boolean, signal: AbortSignal): Promise<RenderResult> {
+async function render(deps: PageItemDeps, item: StartedItem, params: JobParams, needLinks: boolean, signal: AbortSignal): Promise<RenderResult> {
   const end = deps.metrics.pageDuration.startTimer();
   deps.metrics.pagesInFlight.inc();
   // Pages of one batch or crawl share browser contexts (creating one is ~40% of a page), a few
   // pages per context; pages of different jobs, and so of different workspaces, never do.
-  const jobKey = item.kind === "batch" || item.kind === "crawl" ? contextShareKey(item.workspaceId, item.jobId) : undefined;
+  const jobKey = isCollectionKind(item.kind) ? contextShareKey(item.workspaceId, item.jobId) : undefined;
   const lane = jobKey === undefined ? 0 : deps.lanes.acquire(jobKey);
   const shareKey = jobKey === undefined ? undefined : `${jobKey}#${lane}`;
   try {

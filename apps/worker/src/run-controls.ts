@@ -1,4 +1,5 @@
 import type { Redis } from "ioredis";
+import { subscribeJobEvents } from "@browserfleet/queue";
 import type { Logger } from "pino";
 
 /**
@@ -10,12 +11,9 @@ export class RunControls {
 
   constructor(private readonly logger: Logger) {}
 
-  /** Listens on `channel` with a dedicated subscriber connection. */
-  async listen(subscriber: Redis, channel: string): Promise<void> {
-    subscriber.on("message", (ch: string, jobId: string) => {
-      if (ch === channel) this.cancelJob(jobId);
-    });
-    await subscriber.subscribe(channel);
+  /** Listens for the prefix's `cancelled` job events with a dedicated subscriber connection. */
+  async listen(subscriber: Redis, prefix: string): Promise<void> {
+    await subscribeJobEvents(subscriber, prefix, { cancelled: (jobId) => this.cancelJob(jobId) });
   }
 
   open(jobId: string): AbortController {

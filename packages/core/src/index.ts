@@ -10,6 +10,8 @@ export * from "./schemas/quick.ts";
 export * from "./schemas/jobs.ts";
 export * from "./schemas/page-task.ts";
 export * from "./jobs/result-item.ts";
+export * from "./jobs/job-params.ts";
+export * from "./jobs/job-kinds.ts";
 export * from "./jobs/result-bounds.ts";
 export * from "./jobs/list-cursor.ts";
 export * from "./jobs/prices.ts";

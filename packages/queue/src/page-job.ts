@@ -8,13 +8,3 @@ export interface PageJobData {
 }
 
 export const PAGE_QUEUE_NAME = "pages";
-
-/** Redis pub/sub channel on which the API tells workers to stop a cancelled job's running pages. */
-export function jobCancelledChannel(prefix: string): string {
-  return `${prefix}:events:job-cancelled`;
-}
-
-/** Redis pub/sub channel on which workers announce jobs that reached a terminal state. */
-export function jobFinishedChannel(prefix: string): string {
-  return `${prefix}:events:job-finished`;
-}

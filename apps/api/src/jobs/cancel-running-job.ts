@@ -1,6 +1,6 @@
 import { ApiError } from "@browserfleet/core";
 import { cancelJob, type Job } from "@browserfleet/db";
-import { jobCancelledChannel, jobFinishedChannel } from "@browserfleet/queue";
+import { announceJobCancelled, announceJobFinished } from "@browserfleet/queue";
 import type { ApiDeps } from "../deps.ts";
 
 /**
@@ -18,8 +18,8 @@ export async function cancelRunningJob(deps: ApiDeps, workspaceId: string, jobId
   };
   await Promise.all([
     tell("drop its waiting items", () => deps.admission.purgeJob(workspaceId, jobId)),
-    tell("stop its running pages", () => deps.redis.publish(jobCancelledChannel(prefix), jobId)),
-    tell("wake its waiters", () => deps.redis.publish(jobFinishedChannel(prefix), jobId)),
+    tell("stop its running pages", () => announceJobCancelled(deps.redis, prefix, jobId)),
+    tell("wake its waiters", () => announceJobFinished(deps.redis, prefix, jobId)),
   ]);
   return cancelled.job;
 }

@@ -1,5 +1,5 @@
-import { toResultItem } from "@browserfleet/core";
-import { loadFirstItemResult, SINGLE_PAGE_KINDS, type ItemResult, type Job } from "@browserfleet/db";
+import { isSinglePageKind, jobParams, toResultItem } from "@browserfleet/core";
+import { loadFirstItemResult, type ItemResult, type Job } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { Base64Bytes } from "../results/json-chunks.ts";
 import { resultsGone } from "./results-gone.ts";
@@ -17,7 +17,9 @@ export function itemView(item: ItemResult): Record<string, unknown> {
 
 /** Extract answers the page text next to the caller's schema or prompt, for a client-side LLM pass. */
 export function extractView(job: Job, item: ItemResult): Record<string, unknown> {
-  const params = job.params as { schema?: unknown; prompt?: string };
+  // Only the echoed fields are read here: a row that fails the rest of the contract still answers.
+  const echoed = jobParams.pick({ schema: true, prompt: true }).safeParse(job.params);
+  const params = echoed.success ? echoed.data : {};
   const base = toResultItem({ ...item, text: item.content?.text ?? null, status: item.status });
   return {
     url: base.url,
@@ -42,7 +44,7 @@ export function pageView(job: Job, item: ItemResult): Record<string, unknown> {
  */
 export async function loadJobResult(deps: Pick<ApiDeps, "prisma" | "blobs" | "config">, job: Job): Promise<unknown> {
   if (job.status !== "completed" || resultsGone(job, deps.config.RESULT_RETENTION_DAYS)) return null;
-  if (!SINGLE_PAGE_KINDS.includes(job.kind)) {
+  if (!isSinglePageKind(job.kind)) {
     return { succeeded: job.progressDone - job.progressFailed, failed: job.progressFailed, result_url: `/v1/jobs/${job.id}/results` };
   }
   const item = await loadFirstItemResult(deps.prisma, deps.blobs, job.id);

@@ -1,10 +1,12 @@
 import type { Redis } from "ioredis";
+import { subscribeJobEvents } from "@browserfleet/queue";
 import type { Logger } from "pino";
 
 export interface JobWaiterOptions {
   /** A dedicated connection: a subscribed ioredis client can do nothing else. */
   subscriber: Redis;
-  channel: string;
+  /** The queue prefix whose `finished` job events wake waiters. */
+  prefix: string;
   /** Reads Postgres, the truth: covers messages lost while Redis blinked. */
   isTerminal: (jobId: string) => Promise<boolean>;
   pollMs: number;
@@ -28,8 +30,7 @@ export class JobWaiter {
   }
 
   async start(): Promise<void> {
-    this.options.subscriber.on("message", (_channel: string, jobId: string) => this.wake(jobId));
-    await this.options.subscriber.subscribe(this.options.channel);
+    await subscribeJobEvents(this.options.subscriber, this.options.prefix, { finished: (jobId) => this.wake(jobId) });
   }
 
   /** Resolves once the job is terminal, timeoutMs has passed, or the waiter is closing (at once if it already is). */

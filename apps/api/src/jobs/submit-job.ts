@@ -1,8 +1,10 @@
-import { ApiError } from "@browserfleet/core";
+import { ApiError, type JobParams } from "@browserfleet/core";
 import { createJob, withdrawUnstartedJob, type CreateJobInput, type Job } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 
-export interface SubmitJobInput extends CreateJobInput {
+export interface SubmitJobInput extends Omit<CreateJobInput, "params"> {
+  /** The job's params as the worker parses them (packages/core job-params.ts). */
+  params: JobParams;
   /** The workspace's page concurrency, handed to the admission controller. */
   maxConcurrency: number;
 }

@@ -1,11 +1,12 @@
 import { Router } from "express";
 import { ROUTING } from "../http/routing-options.ts";
-import { ApiError, PRICES, normalizeCrawlUrl, quickBatchBody, quickCrawlBody, type CrawlRules, type PageTask } from "@browserfleet/core";
+import { ApiError, PRICES, normalizeCrawlUrl, quickBatchBody, quickCrawlBody, type CrawlRules } from "@browserfleet/core";
 import type { ApiDeps } from "../deps.ts";
 import { validate } from "../http/validate.ts";
 import { checkTargets } from "../jobs/check-targets.ts";
 import { jobEnvelope } from "../jobs/job-envelope.ts";
 import { submitJob } from "../jobs/submit-job.ts";
+import { pageTaskFrom } from "./page-task.ts";
 
 /** POST /v1/quick/batch and /v1/quick/crawl: many pages, always async, polled or announced by webhook. */
 export function collectionRoutes(deps: ApiDeps): Router {
@@ -14,7 +15,7 @@ export function collectionRoutes(deps: ApiDeps): Router {
   router.post("/quick/batch", async (req, res) => {
     const body = validate(quickBatchBody, req.body);
     await checkTargets(deps, body.urls, "urls", req.auth!.workspaceId);
-    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
+    const task = pageTaskFrom(body);
     const job = await submitJob(deps, {
       workspaceId: req.auth!.workspaceId,
       maxConcurrency: req.auth!.maxConcurrency,
@@ -33,7 +34,7 @@ export function collectionRoutes(deps: ApiDeps): Router {
     await checkTargets(deps, [body.url], "url", req.auth!.workspaceId);
     const start = normalizeCrawlUrl(body.url, undefined, { ignoreQueryParameters: body.ignore_query_parameters });
     if (start === null) throw new ApiError("URL_NOT_ALLOWED", "url is not allowed: a crawl starts from an http or https URL");
-    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
+    const task = pageTaskFrom(body);
     const crawl: CrawlRules = {
       start_url: start,
       limit: body.limit,

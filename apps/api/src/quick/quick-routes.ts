@@ -1,12 +1,13 @@
 import { Router, type Request, type Response } from "express";
 import { ROUTING } from "../http/routing-options.ts";
-import { ApiError, quickExtractBody, quickScrapeBody, quickScreenshotBody, type PageTask } from "@browserfleet/core";
+import { ApiError, quickExtractBody, quickScrapeBody, quickScreenshotBody } from "@browserfleet/core";
 import type { ApiDeps } from "../deps.ts";
 import { validate } from "../http/validate.ts";
 import { jobEnvelope } from "../jobs/job-envelope.ts";
 import { awaitSyncResult } from "./sync-response.ts";
 import { sendReplayableFromJob } from "../idempotency/replay-from-job.ts";
 import { submitPageJob, type SubmitPageJobInput } from "./submit-page-job.ts";
+import { pageTaskFrom } from "./page-task.ts";
 
 type PageRequest = Omit<SubmitPageJobInput, "workspaceId" | "maxConcurrency" | "sync"> & { async: boolean };
 
@@ -30,19 +31,19 @@ export function quickRoutes(deps: ApiDeps): Router {
 
   router.post("/quick/scrape", async (req, res) => {
     const body = validate(quickScrapeBody, req.body);
-    const task: PageTask = { formats: body.formats, max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
+    const task = pageTaskFrom(body);
     await handle(req, res, { kind: "scrape", url: body.url, task, async: body.async });
   });
 
   router.post("/quick/screenshot", async (req, res) => {
     const body = validate(quickScreenshotBody, req.body);
-    const task: PageTask = { formats: ["screenshot"], max_chars: 0, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: body.full_page };
+    const task = pageTaskFrom({ ...body, formats: ["screenshot"], max_chars: 0 });
     await handle(req, res, { kind: "screenshot", url: body.url, task, async: body.async });
   });
 
   router.post("/quick/extract", async (req, res) => {
     const body = validate(quickExtractBody, req.body);
-    const task: PageTask = { formats: ["text"], max_chars: body.max_chars, timeout_ms: body.timeout_ms, wait_until: body.wait_until, full_page: false };
+    const task = pageTaskFrom({ ...body, formats: ["text"], full_page: false });
     const echo = body.schema !== undefined ? { schema: body.schema } : { prompt: body.prompt };
     await handle(req, res, { kind: "extract", url: body.url, task, async: body.async, echo });
   });

@@ -1,5 +1,5 @@
-import { PRICES, type PageTask } from "@browserfleet/core";
-import type { Job, JobKind } from "@browserfleet/db";
+import { PRICES, type JobParams, type PageTask, type SinglePageKind } from "@browserfleet/core";
+import type { Job } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { checkTargets } from "../jobs/check-targets.ts";
 import { submitJob } from "../jobs/submit-job.ts";
@@ -7,12 +7,12 @@ import { submitJob } from "../jobs/submit-job.ts";
 export interface SubmitPageJobInput {
   workspaceId: string;
   maxConcurrency: number;
-  kind: Extract<JobKind, "scrape" | "screenshot" | "extract">;
+  kind: SinglePageKind;
   url: string;
   task: PageTask;
   sync: boolean;
   /** Request fields echoed back in the result (extract's schema or prompt). */
-  echo?: Record<string, unknown>;
+  echo?: Pick<JobParams, "schema" | "prompt">;
 }
 
 /** A single-page job: SSRF-check the target, then the job with its one item. */

@@ -1,10 +1,12 @@
-import type { ScrapeFormat, WaitUntil } from "./quick.ts";
+import { z } from "zod";
+import { SCRAPE_FORMATS, WAIT_UNTIL } from "./quick.ts";
 
 /** What a worker renders for one job item; stored in the job's params, never in the queue. */
-export interface PageTask {
-  formats: ScrapeFormat[];
-  max_chars: number;
-  timeout_ms: number;
-  wait_until: WaitUntil;
-  full_page: boolean;
-}
+export const pageTask = z.object({
+  formats: z.array(z.enum(SCRAPE_FORMATS)),
+  max_chars: z.number().int().min(0),
+  timeout_ms: z.number().int().positive(),
+  wait_until: z.enum(WAIT_UNTIL),
+  full_page: z.boolean(),
+});
+export type PageTask = z.infer<typeof pageTask>;

@@ -113,16 +113,3 @@ export const quickCrawlBody = z.object({
   ...multiPageOptions,
 });
 export type QuickCrawlBody = z.infer<typeof quickCrawlBody>;
-
-/** What a crawl's worker needs besides the page task: its rules, fixed at submit. */
-export interface CrawlRules {
-  start_url: string;
-  limit: number;
-  max_depth: number;
-  include_paths: string[];
-  exclude_paths: string[];
-  allow_subdomains: boolean;
-  ignore_query_parameters: boolean;
-  respect_robots_txt: boolean;
-  use_sitemap: boolean;
-}

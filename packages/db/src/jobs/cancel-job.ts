@@ -3,8 +3,8 @@ import type { Job } from "../generated/prisma/client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
 import { runTransaction } from "../transactions/run-transaction.ts";
 import type { Db } from "./db-types.ts";
-import { newEventId } from "./finish-job.ts";
 import { lockJob } from "./lock-job.ts";
+import { writeOutboxEvent } from "../webhooks/write-outbox-event.ts";
 
 export interface CancelledJob {
   job: Job;
@@ -35,18 +35,15 @@ export async function cancelJob(prisma: Db, workspaceId: string, jobId: string):
     const release = job.creditsReserved - job.creditsCharged;
     if (release > 0) await moveCredits(tx, { workspaceId, delta: release, reason: "job_release", jobId });
     if (!job.sync) {
-      await tx.outboxEvent.create({
+      await writeOutboxEvent(tx, {
+        workspaceId,
+        type: "job.cancelled",
         data: {
-          id: newEventId(),
-          workspaceId,
-          type: "job.cancelled",
-          data: {
-            job_id: job.id,
-            kind: job.kind,
-            progress_done: job.progressDone,
-            progress_total: job.progressTotal,
-            credits_charged: job.creditsCharged,
-          },
+          job_id: job.id,
+          kind: job.kind,
+          progress_done: job.progressDone,
+          progress_total: job.progressTotal,
+          credits_charged: job.creditsCharged,
         },
       });
     }

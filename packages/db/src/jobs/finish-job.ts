@@ -1,9 +1,7 @@
-import { randomBytes } from "node:crypto";
-import { toResultItem } from "@browserfleet/core";
-import type { Prisma } from "../generated/prisma/client.ts";
+import { isSinglePageKind, toResultItem, type WebhookEvent } from "@browserfleet/core";
 import { moveCredits } from "../credits/move-credits.ts";
 import type { Tx } from "./db-types.ts";
-import { SINGLE_PAGE_KINDS } from "./page-outcome.ts";
+import { writeOutboxEvent } from "../webhooks/write-outbox-event.ts";
 
 interface FinishedCounters {
   id: string;
@@ -17,16 +15,12 @@ interface FinishedCounters {
   credits_charged: number;
 }
 
-export function newEventId(): string {
-  return `evt_${randomBytes(12).toString("hex")}`;
-}
-
 /**
  * Called inside the transaction that finished the job's last item: marks the job terminal,
  * releases the unspent reservation to the balance, and writes the outbox event.
  */
 export async function finishJob(tx: Tx, job: FinishedCounters): Promise<void> {
-  const single = SINGLE_PAGE_KINDS.includes(job.kind);
+  const single = isSinglePageKind(job.kind);
   const failedItem = single && job.progress_failed > 0
     ? await tx.jobItem.findFirst({ where: { jobId: job.id }, orderBy: { seq: "asc" } })
     : null;
@@ -42,7 +36,7 @@ export async function finishJob(tx: Tx, job: FinishedCounters): Promise<void> {
   const release = job.credits_reserved - job.credits_charged;
   if (release > 0) await moveCredits(tx, { workspaceId: job.workspace_id, delta: release, reason: "job_release", jobId: job.id });
   if (job.sync) return;
-  await tx.outboxEvent.create({ data: { id: newEventId(), workspaceId: job.workspace_id, ...(await eventFor(tx, job, status, errorCode, errorMessage)) } });
+  await writeOutboxEvent(tx, { workspaceId: job.workspace_id, ...(await eventFor(tx, job, status, errorCode, errorMessage)) });
 }
 
 async function eventFor(
@@ -51,15 +45,15 @@ async function eventFor(
   status: string,
   errorCode: string | null,
   errorMessage: string | null,
-): Promise<{ type: string; data: Prisma.InputJsonObject }> {
+): Promise<WebhookEvent> {
   if (status === "failed") {
     return { type: "job.failed", data: { job_id: job.id, kind: job.kind, error_code: errorCode, error_message: errorMessage } };
   }
   const resultUrl = `/v1/jobs/${job.id}/results`;
-  let result: Prisma.InputJsonObject;
-  if (SINGLE_PAGE_KINDS.includes(job.kind)) {
+  let result: Record<string, unknown>;
+  if (isSinglePageKind(job.kind)) {
     const item = await tx.jobItem.findFirstOrThrow({ where: { jobId: job.id }, orderBy: { seq: "asc" } });
-    result = { ...(toResultItem(item) as unknown as Prisma.InputJsonObject), result_url: resultUrl };
+    result = { ...toResultItem(item), result_url: resultUrl };
   } else {
     result = { succeeded: job.progress_done - job.progress_failed, failed: job.progress_failed, result_url: resultUrl };
   }

@@ -17,5 +17,3 @@ export type PageOutcome =
     }
   | { ok: false; errorCode: ItemErrorCode; errorMessage: string; finalUrl?: string; durationMs: number };
 
-/** Kinds whose one page is the whole job: the job fails when the page fails. */
-export const SINGLE_PAGE_KINDS: readonly string[] = ["scrape", "screenshot", "extract"];

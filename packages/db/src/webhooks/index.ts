@@ -5,6 +5,7 @@ export * from "./update-webhook-endpoint.ts";
 export * from "./delete-webhook-endpoint.ts";
 export * from "./signing-secret.ts";
 export * from "./queue-test-event.ts";
+export * from "./write-outbox-event.ts";
 export * from "./list-webhook-deliveries.ts";
 export * from "./fan-out-events.ts";
 export * from "./claim-webhook-tasks.ts";

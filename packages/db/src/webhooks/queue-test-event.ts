@@ -1,4 +1,4 @@
-import { newEventId } from "../jobs/finish-job.ts";
+import { writeOutboxEvent } from "./write-outbox-event.ts";
 import type { Db } from "../jobs/db-types.ts";
 
 /**
@@ -10,15 +10,11 @@ export async function queueTestEvent(prisma: Db, workspaceId: string, endpointId
   return prisma.$transaction(async (tx) => {
     const endpoint = await tx.webhookEndpoint.findFirst({ where: { id: endpointId, workspaceId }, select: { id: true } });
     if (!endpoint) return null;
-    const eventId = newEventId();
-    await tx.outboxEvent.create({
-      data: {
-        id: eventId,
-        workspaceId,
-        type: "webhook.test",
-        data: { message: "This is a test delivery from browserfleet.", webhook_id: endpointId },
-        fannedOutAt: new Date(),
-      },
+    const eventId = await writeOutboxEvent(tx, {
+      workspaceId,
+      type: "webhook.test",
+      data: { message: "This is a test delivery from browserfleet.", webhook_id: endpointId },
+      fannedOutAt: new Date(),
     });
     await tx.webhookTask.create({ data: { eventId, endpointId } });
     return { eventId };

@@ -1,0 +1,45 @@
+import type { WebhookEventType } from "../schemas/webhooks.ts";
+
+/** `data` of each webhook event the server emits today (api.md "Webhooks"); written to the outbox, delivered as is. */
+export type JobCompletedEventData = {
+  job_id: string;
+  kind: string;
+  progress_done: number;
+  progress_total: number;
+  credits_charged: number;
+  /** The page for single-page kinds, a summary for batch and crawl; `result_url` either way. */
+  result: Record<string, unknown>;
+};
+
+export type JobFailedEventData = {
+  job_id: string;
+  kind: string;
+  error_code: string | null;
+  error_message: string | null;
+};
+
+export type JobCancelledEventData = {
+  job_id: string;
+  kind: string;
+  progress_done: number;
+  progress_total: number;
+  credits_charged: number;
+};
+
+export type WebhookTestEventData = {
+  message: string;
+  webhook_id: string;
+};
+
+export type WebhookEventPayloads = {
+  "job.completed": JobCompletedEventData;
+  "job.failed": JobFailedEventData;
+  "job.cancelled": JobCancelledEventData;
+  "webhook.test": WebhookTestEventData;
+};
+
+/** Event types the server emits now (agent events are subscribable ahead of the agents work). */
+export type EmittedWebhookEventType = keyof WebhookEventPayloads & WebhookEventType;
+
+/** One event as written to the outbox: its type and the matching `data`. */
+export type WebhookEvent = { [T in EmittedWebhookEventType]: { type: T; data: WebhookEventPayloads[T] } }[EmittedWebhookEventType];

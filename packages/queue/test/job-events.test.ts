@@ -1,0 +1,46 @@
+import { randomBytes } from "node:crypto";
+import { afterAll, describe, expect, it } from "vitest";
+import { announceJobCancelled, announceJobFinished, createRedisConnection, subscribeJobEvents } from "../src/index.ts";
+
+const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+
+describe("job events", () => {
+  const publisher = createRedisConnection(REDIS_URL);
+  const subscribers = [createRedisConnection(REDIS_URL), createRedisConnection(REDIS_URL)];
+  afterAll(() => {
+    for (const connection of [publisher, ...subscribers]) connection.disconnect();
+  });
+
+  it("delivers finished and cancelled to their own handlers, and only under the subscriber's prefix", async () => {
+    const prefix = `test-${randomBytes(6).toString("hex")}`;
+    const seen: string[] = [];
+    const both = new Promise<void>((resolve) => {
+      const note = (what: string) => (jobId: string) => {
+        seen.push(`${what}:${jobId}`);
+        if (seen.length === 2) resolve();
+      };
+      void subscribeJobEvents(subscribers[0]!, prefix, { finished: note("finished"), cancelled: note("cancelled") }).then(async () => {
+        await announceJobFinished(publisher, `${prefix}-other`, "job-0");
+        await announceJobCancelled(publisher, prefix, "job-1");
+        await announceJobFinished(publisher, prefix, "job-2");
+      });
+    });
+    await both;
+    expect(seen).toEqual(["cancelled:job-1", "finished:job-2"]);
+  });
+
+  it("subscribes only to the events given a handler", async () => {
+    const prefix = `test-${randomBytes(6).toString("hex")}`;
+    const finished: string[] = [];
+    await subscribeJobEvents(subscribers[1]!, prefix, { finished: (jobId) => finished.push(jobId) });
+    await announceJobCancelled(publisher, prefix, "job-1");
+    await announceJobFinished(publisher, prefix, "job-2");
+    await expect.poll(() => finished).toEqual(["job-2"]);
+    expect(await publisher.call("PUBSUB", "NUMSUB", `${prefix}:events:job-cancelled`, `${prefix}:events:job-finished`)).toEqual([
+      `${prefix}:events:job-cancelled`,
+      0,
+      `${prefix}:events:job-finished`,
+      1,
+    ]);
+  });
+});
