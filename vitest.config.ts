@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
 const unit = [
   "packages/core/test/**/*.test.ts",
   "apps/api/test/json-chunks.test.ts",
+  "apps/api/test/idempotent-routes.test.ts",
   "apps/worker/test/context-lanes.test.ts",
   "apps/worker/test/plan-crawl-page.test.ts",
   "test/docs/**/*.test.ts",

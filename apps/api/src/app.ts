@@ -16,8 +16,8 @@ import { jobRoutes } from "./jobs/job-routes.ts";
 import { rateLimit, submissionLimit } from "./http/rate-limit.ts";
 import { ROUTING } from "./http/routing-options.ts";
 import { keyRoutes } from "./keys/key-routes.ts";
-import { collectionRoutes } from "./quick/collection-routes.ts";
-import { quickRoutes } from "./quick/quick-routes.ts";
+import { batchAndCrawlRoutes } from "./submit/batch-and-crawl-routes.ts";
+import { singlePageRoutes } from "./submit/single-page-routes.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
@@ -46,8 +46,8 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(rateLimit(deps.rateLimits, deps.logger));
   // Job-creating POSTs are exactly the idempotent ones; the rules sit on the routes, so they see what the handlers see.
   for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, submissionLimit(deps.rateLimits, deps.logger), idempotency(deps));
-  v1.use(quickRoutes(deps));
-  v1.use(collectionRoutes(deps));
+  v1.use(singlePageRoutes(deps));
+  v1.use(batchAndCrawlRoutes(deps));
   v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
   v1.use(webhookRoutes(deps));

@@ -10,7 +10,7 @@ import { ContextLanes } from "./context-lanes.ts";
 import { joinFleet } from "./fleet-membership.ts";
 import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
-import { RunControls } from "./run-controls.ts";
+import { JobAbortControllers } from "./job-abort-controllers.ts";
 import { createWorkerMetrics, registerAdmissionGauges } from "./worker-metrics.ts";
 
 const config = exitOnConfigError(loadConfig);
@@ -25,8 +25,8 @@ subscriber.on("error", (err: Error) => logger.warn({ err: { message: err.message
 const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS });
 const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
 registerAdmissionGauges(registry, admission);
-const controls = new RunControls(logger);
-await controls.listen(subscriber, config.QUEUE_PREFIX);
+const aborts = new JobAbortControllers(logger);
+await aborts.listen(subscriber, config.QUEUE_PREFIX);
 const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) };
 // Every connection Chromium makes goes through this proxy, which checks and pins the address:
 // speculative prefetches, WebRTC and DNS rebinding cannot slip past request interception.
@@ -50,7 +50,7 @@ const deps = {
   renderBounds: { htmlMaxBytes: config.HTML_MAX_BYTES, screenshotMaxHeight: config.SCREENSHOT_MAX_HEIGHT },
   pool,
   admission,
-  controls,
+  aborts,
   egressUrl: egress.url,
   targetGuard: (url: string, lookup?: LookupOptions) => checkTargetUrl(url, targetPolicy, lookup),
   lanes: new ContextLanes(),

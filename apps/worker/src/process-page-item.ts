@@ -7,14 +7,14 @@ import type { Redis } from "ioredis";
 import type { ContextLanes } from "./context-lanes.ts";
 import { planCrawlPage, type CrawlPlan } from "./crawl/plan-crawl-page.ts";
 import { keepLease } from "./lease-keeper.ts";
-import type { RunControls } from "./run-controls.ts";
+import type { JobAbortControllers } from "./job-abort-controllers.ts";
 import type { WorkerMetrics } from "./worker-metrics.ts";
 
 export interface PageItemDeps {
   prisma: Db;
   pool: BrowserPool;
   admission: AdmissionController;
-  controls: RunControls;
+  aborts: JobAbortControllers;
   /** One SSRF check for every request of every page (a shared context keeps one guard and its verdict cache). */
   targetGuard: TargetGuard;
   lanes: ContextLanes;
@@ -49,7 +49,7 @@ export async function processPageItem(deps: PageItemDeps, data: PageJobData, sig
     log.debug({ ticket: data.ticket }, "stale dispatch: the lease belongs to another run");
     return "stale";
   }
-  const controller = deps.controls.open(data.jobId);
+  const controller = deps.aborts.open(data.jobId);
   const onShutdown = (): void => controller.abort(signal?.reason);
   signal?.addEventListener("abort", onShutdown, { once: true });
   const lease = keepLease(deps.admission, data.itemId, data.ticket, controller, log);
@@ -70,7 +70,7 @@ export async function processPageItem(deps: PageItemDeps, data: PageJobData, sig
   } finally {
     lease.stop();
     signal?.removeEventListener("abort", onShutdown);
-    deps.controls.close(data.jobId, controller);
+    deps.aborts.close(data.jobId, controller);
   }
   await deps.admission.release(data.itemId, data.ticket);
   return "done";

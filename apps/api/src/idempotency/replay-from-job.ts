@@ -3,7 +3,7 @@ import { ApiError, IDEMPOTENT_REPLAY_HEADER } from "@browserfleet/core";
 import { findJob, type ReferencedResponse } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { resultsGone } from "../jobs/results-gone.ts";
-import { syncPageAnswer } from "../quick/sync-page-answer.ts";
+import { syncPageAnswer } from "../submit/sync-page-answer.ts";
 import { JSON_CONTENT_TYPE, jsonSha256, sendJson } from "../results/json-stream.ts";
 
 /** Stores a reference answer on the request's claim (set by the idempotency middleware for keyed requests only). */

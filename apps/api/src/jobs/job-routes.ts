@@ -2,7 +2,7 @@ import { Router, type Request } from "express";
 import { ROUTING } from "../http/routing-options.ts";
 import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, jobResultsQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
 import { findJob, listJobs, type Job } from "@browserfleet/db";
-import { cancelRunningJob } from "./cancel-running-job.ts";
+import { cancelJobEverywhere } from "./cancel-job-everywhere.ts";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
 import { uuidParam, validate } from "../http/validate.ts";
@@ -58,7 +58,7 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   router.post("/jobs/:id/cancel", async (req, res) => {
     const id = uuidParam(req.params.id as string | undefined, "job id");
-    const job = await cancelRunningJob(deps, workspaceOf(req), id);
+    const job = await cancelJobEverywhere(deps, workspaceOf(req), id);
     req.log.info({ job_id: id }, "job cancelled");
     res.json(jobEnvelope(job, null));
   });

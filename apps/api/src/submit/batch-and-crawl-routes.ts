@@ -3,13 +3,13 @@ import { ROUTING } from "../http/routing-options.ts";
 import { ApiError, PRICES, normalizeCrawlUrl, quickBatchBody, quickCrawlBody, type CrawlRules } from "@browserfleet/core";
 import type { ApiDeps } from "../deps.ts";
 import { validate } from "../http/validate.ts";
-import { checkTargets } from "../jobs/check-targets.ts";
+import { checkTargets } from "./check-targets.ts";
 import { jobEnvelope } from "../jobs/job-envelope.ts";
-import { submitJob } from "../jobs/submit-job.ts";
+import { submitJob } from "./submit-job.ts";
 import { pageTaskFrom } from "./page-task.ts";
 
 /** POST /v1/quick/batch and /v1/quick/crawl: many pages, always async, polled or announced by webhook. */
-export function collectionRoutes(deps: ApiDeps): Router {
+export function batchAndCrawlRoutes(deps: ApiDeps): Router {
   const router = Router(ROUTING);
 
   router.post("/quick/batch", async (req, res) => {

@@ -6,7 +6,7 @@ import type { Logger } from "pino";
  * Abort controllers of the pages this process is running, by job: a cancel announced on the
  * Redis channel stops every running page of that job here.
  */
-export class RunControls {
+export class JobAbortControllers {
   private readonly byJob = new Map<string, Set<AbortController>>();
 
   constructor(private readonly logger: Logger) {}

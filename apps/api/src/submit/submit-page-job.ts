@@ -1,8 +1,8 @@
 import { PRICES, type JobParams, type PageTask, type SinglePageKind } from "@browserfleet/core";
 import type { Job } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
-import { checkTargets } from "../jobs/check-targets.ts";
-import { submitJob } from "../jobs/submit-job.ts";
+import { checkTargets } from "./check-targets.ts";
+import { submitJob } from "./submit-job.ts";
 
 export interface SubmitPageJobInput {
   workspaceId: string;

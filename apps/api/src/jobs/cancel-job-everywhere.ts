@@ -9,7 +9,7 @@ import type { ApiDeps } from "../deps.ts";
  * long-polls wake. Redis trouble after the commit only costs speed: workers skip items of a
  * cancelled job, and a running page's result is ignored.
  */
-export async function cancelRunningJob(deps: ApiDeps, workspaceId: string, jobId: string): Promise<Job> {
+export async function cancelJobEverywhere(deps: ApiDeps, workspaceId: string, jobId: string): Promise<Job> {
   const cancelled = await cancelJob(deps.prisma, workspaceId, jobId);
   if (!cancelled) throw new ApiError("NOT_FOUND", `job ${jobId} not found`);
   const prefix = deps.config.QUEUE_PREFIX;

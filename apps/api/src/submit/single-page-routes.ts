@@ -12,7 +12,7 @@ import { pageTaskFrom } from "./page-task.ts";
 type PageRequest = Omit<SubmitPageJobInput, "workspaceId" | "maxConcurrency" | "sync"> & { async: boolean };
 
 /** POST /v1/quick/{scrape,screenshot,extract}: every one is a job through the queue, sync or async. */
-export function quickRoutes(deps: ApiDeps): Router {
+export function singlePageRoutes(deps: ApiDeps): Router {
   const router = Router(ROUTING);
 
   const handle = async (req: Request, res: Response, page: PageRequest): Promise<void> => {
