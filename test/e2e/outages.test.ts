@@ -178,8 +178,13 @@ class Traffic {
 
 const opsUrl = (p: AppProcess): string => `http://127.0.0.1:${p.port}`;
 
-async function readiness(): Promise<Status[]> {
-  return Promise.all(processes.map(async (p) => (await call(`${opsUrl(p)}/readyz`)).status));
+/** The processes that depend on `service`: the dispatcher works from Postgres alone, so a Redis outage is not its outage. */
+function dependentsOf(service: "redis" | "postgres"): AppProcess[] {
+  return processes.filter((p) => service === "postgres" || p.name !== "dispatcher");
+}
+
+async function readiness(of: AppProcess[] = processes): Promise<Status[]> {
+  return Promise.all(of.map(async (p) => (await call(`${opsUrl(p)}/readyz`)).status));
 }
 
 /** A well-formed outage answer: 503 SERVICE_UNAVAILABLE envelope with an integer Retry-After and the request id. */
@@ -235,7 +240,12 @@ async function expectEveryJobAnnounced(traffic: Traffic): Promise<void> {
  * /readyz fails during and passes after, no process restarts, and every accepted job finishes
  * with each item exactly once and credits that add up.
  */
-async function runOutage(tag: string, outage: { begin(): Promise<void>; end(): Promise<void>; duringEnough(t: Traffic): boolean }): Promise<Traffic> {
+async function runOutage(
+  tag: string,
+  outage: { service: "redis" | "postgres"; begin(): Promise<void>; end(): Promise<void>; duringEnough(t: Traffic): boolean },
+): Promise<Traffic> {
+  const dependents = dependentsOf(outage.service);
+  const independents = processes.filter((p) => !dependents.includes(p));
   const users = await newUsers(tag, 3);
   const api = processes[0]!;
   const pids = processes.map((p) => p.child.pid);
@@ -251,11 +261,13 @@ async function runOutage(tag: string, outage: { begin(): Promise<void>; end(): P
     // Switched first: a request still in flight when the service goes away ends "during".
     traffic.phase = "during";
     await outage.begin();
-    await waitUntil(async () => (await readiness()).every((s) => s !== 200), 60_000, "every /readyz failing");
+    await waitUntil(async () => (await readiness(dependents)).every((s) => s !== 200), 60_000, "every dependent /readyz failing");
     await waitUntil(() => outage.duringEnough(traffic), 120_000, "traffic during the outage");
-    // Still down: every process must still say so.
-    const whileDown = await readiness();
+    // Still down: every process that depends on the service must still say so, and no other.
+    const whileDown = await readiness(dependents);
     expect(whileDown.every((s) => s === 503), `readyz during the outage: ${JSON.stringify(whileDown)}`).toBe(true);
+    const unaffected = await readiness(independents);
+    expect(unaffected.every((s) => s === 200), `readyz of processes without ${outage.service} during its outage: ${JSON.stringify(unaffected)}`).toBe(true);
 
     traffic.phase = "recovering";
     await outage.end();
@@ -325,6 +337,7 @@ async function expectNothingLost(traffic: Traffic, users: { apiKey: string; work
 
 it("Redis stops mid-traffic and comes back: reads keep working, submissions are accepted, nothing is lost", async () => {
   const traffic = await runOutage("redis", {
+    service: "redis",
     begin: () => redis.stop(),
     end: () => redis.start(),
     // Jobs accepted while Redis is away can only reach a worker through the reconciler.
@@ -335,6 +348,7 @@ it("Redis stops mid-traffic and comes back: reads keep working, submissions are 
 
 it("the Postgres path is cut mid-traffic and restored: 503 envelopes meanwhile, then everything recovers", async () => {
   const traffic = await runOutage("postgres", {
+    service: "postgres",
     begin: () => pgProxy.cut(),
     end: () => pgProxy.restore(),
     duringEnough: (t) => t.count("during", isServiceUnavailable) >= 30,
@@ -344,6 +358,7 @@ it("the Postgres path is cut mid-traffic and restored: 503 envelopes meanwhile, 
 
 it("the Redis path freezes mid-traffic (connections open, nothing answered) and thaws: nothing hangs, nothing is lost", async () => {
   const traffic = await runOutage("redis-frozen", {
+    service: "redis",
     begin: async () => redisProxy.freeze(),
     end: () => redisProxy.restore(),
     duringEnough: (t) => t.count("during") >= 20 && t.accepted.filter((a) => a.phase === "during").length >= 2,
@@ -353,6 +368,7 @@ it("the Redis path freezes mid-traffic (connections open, nothing answered) and 
 
 it("the Postgres path freezes mid-traffic and thaws: 503 envelopes within the budget, then everything recovers", async () => {
   const traffic = await runOutage("postgres-frozen", {
+    service: "postgres",
     begin: async () => pgProxy.freeze(),
     end: () => pgProxy.restore(),
     duringEnough: (t) => t.count("during", isServiceUnavailable) >= 10,
@@ -362,6 +378,7 @@ it("the Postgres path freezes mid-traffic and thaws: 503 envelopes within the bu
 
 it("the Postgres server itself stops (fast shutdown) mid-traffic and starts again: 503 envelopes meanwhile, then everything recovers", async () => {
   const traffic = await runOutage("postgres-restart", {
+    service: "postgres",
     begin: () => postgres.stop(),
     end: () => postgres.start(),
     duringEnough: (t) => t.count("during", isServiceUnavailable) >= 30,
