@@ -1,10 +1,8 @@
-import { randomBytes } from "node:crypto";
 import { BrowserPool } from "@browserfleet/browser";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup } from "@browserfleet/core";
-import { createBlobStores, createJob, createPrismaClient, createWorkspace, type BlobStores, type PrismaClient } from "@browserfleet/db";
-import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
-import { AdmissionController, createPageQueue, createRedisConnection, type PageJobData, type PageQueue } from "@browserfleet/queue";
+import { createBlobStores, createJob, createWorkspace, type BlobStores, type PrismaClient } from "@browserfleet/db";
+import { AdmissionController, type PageJobData, type PageQueue } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { Registry } from "prom-client";
@@ -13,11 +11,12 @@ import { ContextLanes } from "../src/context-lanes.ts";
 import { JobAbortControllers } from "../src/job-abort-controllers.ts";
 import { processPageItem, type PageItemDeps } from "../src/process-page-item.ts";
 import { createWorkerMetrics } from "../src/worker-metrics.ts";
+import { useWorkerServices } from "./worker-services.ts";
 
 const config = loadConfig();
-const prefix = `bad_params_${randomBytes(6).toString("hex")}`;
+const svc = useWorkerServices("bad_params");
+const prefix = svc.prefix;
 const logger = pino({ level: "silent" });
-let database: TemporaryDatabase;
 let prisma: PrismaClient;
 let redis: Redis;
 let queue: PageQueue;
@@ -27,10 +26,7 @@ let admission: AdmissionController;
 let deps: PageItemDeps;
 
 beforeAll(async () => {
-  database = await createTemporaryDatabase(config.DATABASE_URL);
-  prisma = createPrismaClient(database.url, { poolMax: 2 });
-  redis = createRedisConnection(config.REDIS_URL, { connectionName: prefix });
-  queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix, attempts: 1 });
+  ({ prisma, redis, queue } = svc);
   admission = new AdmissionController({ redis, queue, prefix, leaseMs: 60_000 });
   blobs = createBlobStores(prisma, config);
   // Never started: an item whose params cannot be read must fail before any browser is asked for.
@@ -55,16 +51,8 @@ beforeAll(async () => {
   };
 });
 
-afterAll(async () => {
-  await queue?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
+afterAll(() => {
   blobs?.close();
-  await prisma?.$disconnect();
-  await database?.drop();
 });
 
 /** The page job admission hands to BullMQ for this item, with the ticket of its lease. */

@@ -1,38 +1,21 @@
-import { randomBytes } from "node:crypto";
-import { loadConfig } from "@browserfleet/config";
-import { createJob, createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
-import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
-import { AdmissionController, createPageQueue, createRedisConnection, type PageQueue } from "@browserfleet/queue";
+import { createJob, createWorkspace, type PrismaClient } from "@browserfleet/db";
+import { AdmissionController, type PageQueue } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { reconcileOnce } from "../src/reconciler.ts";
 import { createWorkerMetrics } from "../src/worker-metrics.ts";
+import { useWorkerServices } from "./worker-services.ts";
 
-const config = loadConfig();
-const prefix = `rec_sync_${randomBytes(6).toString("hex")}`;
-let database: TemporaryDatabase;
+const svc = useWorkerServices("rec_sync");
+const prefix = svc.prefix;
 let prisma: PrismaClient;
 let redis: Redis;
 let queue: PageQueue;
 
-beforeAll(async () => {
-  database = await createTemporaryDatabase(config.DATABASE_URL);
-  prisma = createPrismaClient(database.url, { poolMax: 2 });
-  redis = createRedisConnection(config.REDIS_URL, { connectionName: prefix });
-  queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix, attempts: 1 });
-});
-
-afterAll(async () => {
-  await queue?.close();
-  if (redis) {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length > 0) await redis.del(...keys);
-    await redis.quit();
-  }
-  await prisma?.$disconnect();
-  await database?.drop();
+beforeAll(() => {
+  ({ prisma, redis, queue } = svc);
 });
 
 it("puts a lost sync call's item back in its workspace's sync lane, and a batch's items in the bulk lane", async () => {

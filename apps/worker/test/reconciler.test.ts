@@ -1,31 +1,25 @@
-import { randomBytes } from "node:crypto";
-import { loadConfig } from "@browserfleet/config";
-import { createJob, createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
-import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
-import { AdmissionController, createPageQueue, createRedisConnection, type PageQueue } from "@browserfleet/queue";
+import { createJob, createWorkspace, type PrismaClient } from "@browserfleet/db";
+import { AdmissionController, type PageQueue } from "@browserfleet/queue";
 import type { Redis } from "ioredis";
 import { pino } from "pino";
 import { Registry } from "prom-client";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { reconcileOnce, type ReconcilerDeps } from "../src/reconciler.ts";
 import { createWorkerMetrics } from "../src/worker-metrics.ts";
+import { useWorkerServices } from "./worker-services.ts";
 
 const ITEMS = 25;
 const PAGE_SIZE = 4;
 const PAGES_PER_PASS = 2;
-const config = loadConfig();
-const prefix = `rec_test_${randomBytes(6).toString("hex")}`;
-let database: TemporaryDatabase;
+const svc = useWorkerServices("rec_test", { poolMax: 4 });
+const prefix = svc.prefix;
 let prisma: PrismaClient;
 let redis: Redis;
 let queue: PageQueue;
 let deps: ReconcilerDeps;
 
-beforeAll(async () => {
-  database = await createTemporaryDatabase(config.DATABASE_URL);
-  prisma = createPrismaClient(database.url, { poolMax: 4 });
-  redis = createRedisConnection(config.REDIS_URL, { connectionName: prefix });
-  queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix, attempts: 1 });
+beforeAll(() => {
+  ({ prisma, redis, queue } = svc);
   deps = {
     prisma,
     // No worker announces slots, so re-enqueued items stay in their pending list for the test to see.
@@ -39,21 +33,6 @@ beforeAll(async () => {
     metrics: createWorkerMetrics(new Registry()),
     logger: pino({ level: "silent" }),
   };
-});
-
-afterAll(async () => {
-  await queue?.close();
-  if (redis) {
-    let cursor = "0";
-    do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}:*`, "COUNT", 1_000);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-    } while (cursor !== "0");
-    await redis.quit();
-  }
-  await prisma?.$disconnect();
-  await database?.drop();
 });
 
 /** One pass, as the next holder of the lock would run it once the previous pass's lock expired. */
