@@ -26,7 +26,10 @@ export async function sparePort(): Promise<number> {
 export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await sparePort();
   let child: ChildProcess | null = null;
+  // However this test process ends (a torn-down fork, a hook that never reached stop()), its server goes with it.
+  process.once("exit", () => child?.kill("SIGKILL"));
   const start = async (): Promise<void> => {
+    if (child !== null && child.exitCode === null) return;
     child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""], { stdio: "ignore" });
     const deadline = Date.now() + 10_000;
     for (;;) {
