@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Configuration, PlaywrightCrawler, log } from "@crawlee/playwright";
 import { chromium } from "playwright";
+import { MACHINE_CHROMIUM_ARGS } from "./machine-chromium-args.ts";
 
 export interface CrawleeRunOptions {
   urls: string[];
@@ -25,17 +26,6 @@ export interface CrawleeRunResult {
   firstFailure?: string;
 }
 
-// The flags this machine needs for any Chromium (see conventions.md); the same list as the raw
-// Playwright baseline, kept here so neither baseline depends on the code it measures.
-const MACHINE_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 // The fleet's own in-page link reader (packages/browser/src/render/extract-formats.ts), as a string for the same reason.
 const LINKS_SCRIPT = `() => {
@@ -87,7 +77,7 @@ export async function runCrawlee(options: CrawleeRunOptions): Promise<CrawleeRun
         launchOptions: {
           executablePath: options.chromiumPath,
           headless: true,
-          args: [...MACHINE_ARGS, ...options.extraArgs],
+          args: [...MACHINE_CHROMIUM_ARGS, ...options.extraArgs],
           // Crawlee always points Chromium at a proxy in this Node process, which would resolve any
           // host itself, outside the host-resolver rules. Bypassing it for every host ("*", listed
           // after "<-loopback>" so Playwright adds no rule that proxies 127.0.0.1) turns it off; the

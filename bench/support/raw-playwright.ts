@@ -2,6 +2,7 @@
 // work (one browser, a new context per page, goto until "load", page.content()), nothing else.
 import { chromium, type Browser } from "playwright-core";
 import { runConcurrently } from "../stats.ts";
+import { MACHINE_CHROMIUM_ARGS } from "./machine-chromium-args.ts";
 
 export interface RawPlaywrightOptions {
   urls: string[];
@@ -16,16 +17,6 @@ export interface RawPlaywrightResult {
   pagesPerSecond: number;
 }
 
-// The flags this machine needs for any Chromium (see conventions.md), kept here so the baseline does not depend on the code it measures.
-const MACHINE_ARGS = [
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-];
 
 const PAGE_TIMEOUT_MS = 60_000;
 
@@ -34,7 +25,7 @@ export async function runRawPlaywright(options: RawPlaywrightOptions): Promise<R
   const browser = await chromium.launch({
     executablePath: options.chromiumPath,
     headless: true,
-    args: [...MACHINE_ARGS, ...options.extraArgs],
+    args: [...MACHINE_CHROMIUM_ARGS, ...options.extraArgs],
   });
   try {
     const startedAt = performance.now();
