@@ -26,8 +26,7 @@ export interface CrawleeRunResult {
   firstFailure?: string;
 }
 
-
-// The fleet's own in-page link reader (packages/browser/src/render/extract-formats.ts), as a string for the same reason.
+// The fleet's own in-page link reader (packages/browser/src/render/extract-formats.ts), copied as a string so the baseline does not depend on the code it measures.
 const LINKS_SCRIPT = `() => {
   const seen = new Set();
   const links = [];

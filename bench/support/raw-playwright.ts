@@ -17,7 +17,6 @@ export interface RawPlaywrightResult {
   pagesPerSecond: number;
 }
 
-
 const PAGE_TIMEOUT_MS = 60_000;
 
 /** Renders every URL once with `concurrency` pages in flight; throws if any page fails, since a baseline with failures measures nothing. */
