@@ -75,7 +75,7 @@ function speculationPage(): string {
   return `<!doctype html><title>speculation</title>
 <script type="speculationrules">{"prefetch":[{"source":"list","urls":["${http("speculation-prefetch", "/next")}"]}],
 "prerender":[{"source":"list","urls":["${http("speculation-prerender", "/next")}", "/to?port=${internal.get("prerender-redirect")?.port}"]}]}</script>
-<script src="/hold.js"></script>`;
+<script>addEventListener("load", () => fetch("/hold-after-load").catch(() => {}));</script>`;
 }
 
 beforeAll(async () => {
@@ -84,9 +84,11 @@ beforeAll(async () => {
     const url = new URL(req.url ?? "/", "http://site");
     if (url.pathname === "/sink") return html(res, sinkPage());
     if (url.pathname === "/speculation") return html(res, speculationPage());
-    // Holds the load event (renderPage closes the page after it) until the browser-process speculation requests had their chance.
+    // Keeps the speculation page's network busy, and so its networkidle render open, until the browser-process speculation
+    // requests reached the proxy. Chromium starts the prerender only after the load event, so holding the load event
+    // itself raced the render's end; the bound is only a backstop.
     if (url.pathname === "/hold.js" && url.searchParams.has("ms")) return void setTimeout(() => res.end(""), Number(url.searchParams.get("ms")));
-    if (url.pathname === "/hold.js") return void holdUntil(() => asked.has(internal.get("speculation-prefetch")?.port ?? 0) && asked.has(internal.get("prerender-redirect")?.port ?? 0), 3_000).then(() => res.end(""));
+    if (url.pathname === "/hold-after-load") return void holdUntil(() => asked.has(internal.get("speculation-prefetch")?.port ?? 0) && asked.has(internal.get("prerender-redirect")?.port ?? 0), 20_000).then(() => res.end(""));
     if (url.pathname === "/to-url") return void res.writeHead(302, { location: url.searchParams.get("u") ?? "/" }).end();
     if (url.pathname === "/to") return void res.writeHead(302, { location: `http://127.0.0.1:${url.searchParams.get("port")}/landed` }).end();
     if (url.pathname === "/webrtc") return html(res, webrtcPage(url.searchParams.get("udp") ?? "", url.searchParams.get("tcp") ?? ""));
@@ -126,7 +128,7 @@ describe("egress proxy behind renderPage", () => {
       return rendered;
     });
     expect(result).toMatchObject({ ok: true, title: "sink" });
-    const speculation = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/speculation`), loopbackGuard()));
+    const speculation = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/speculation`, { waitUntil: "networkidle" }), loopbackGuard()));
     expect(speculation).toMatchObject({ ok: true, title: "speculation" });
     expect(VECTORS.filter((v) => (internal.get(v)?.connections ?? 0) > 0)).toEqual([]);
     // Each of these was really attempted: it reached the proxy and was refused there.
