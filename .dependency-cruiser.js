@@ -1,4 +1,5 @@
-// Import rules for `npm run lint`: no cycles anywhere (type-only imports included: a type cycle is still a cycle), no Chromium in egress.
+// Import rules for `npm run lint`: no cycles anywhere (type-only imports included: a type cycle is still a cycle), no Chromium
+// in egress, one door to the generated Prisma client.
 /** @type {import('dependency-cruiser').IConfiguration} */
 export default {
   forbidden: [
@@ -16,11 +17,18 @@ export default {
       from: { path: "^packages/egress/" },
       to: { path: ["node_modules/(playwright|playwright-core)/", "^packages/browser/"] },
     },
+    {
+      name: "generated-client-through-client-ts",
+      severity: "error",
+      comment: "Only packages/db/src/client.ts imports the generated Prisma client; everything else takes its names (and Db, Tx) from there.",
+      from: { pathNot: "^packages/db/src/client\\.ts$" },
+      to: { path: "^packages/db/src/generated/" },
+    },
   ],
   options: {
     // Workspace packages resolve through their node_modules symlinks to packages/*/src, so cycles across packages show too.
-    doNotFollow: { path: "node_modules/(?!@browserfleet/)" },
-    exclude: { path: "(^|/)generated/" },
+    // The generated client is a leaf: seen (so the rule above can check who imports it) but not cruised.
+    doNotFollow: { path: ["node_modules/(?!@browserfleet/)", "(^|/)generated/"] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: {

@@ -5,6 +5,7 @@ import { defineConfig } from "vitest/config";
 // packages' and apps' test folders is `integration`; test/e2e splits into `chaos` (by file name) and `e2e`.
 const unit = [
   "packages/core/test/**/*.test.ts",
+  "packages/runtime/test/within.test.ts",
   "apps/api/test/json-chunks.test.ts",
   "apps/api/test/idempotent-routes.test.ts",
   "apps/worker/test/context-lanes.test.ts",

@@ -1,15 +1,12 @@
 // Authors the next migration offline: diffs prisma/migrations (replayed in a shadow db) against prisma/schema.prisma.
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { loadConfig } from "@browserfleet/config";
-import { diffMigrationsToSchema, migrationFolderName, writeMigrationFolder } from "@browserfleet/db/authoring";
+import { DEFAULT_MIGRATIONS_DIR, PRISMA_SCHEMA_PATH, diffMigrationsToSchema, migrationFolderName, writeMigrationFolder } from "@browserfleet/db/authoring";
 
 const USAGE = `usage: npm run db:diff -- --name <migration_name>   write prisma/migrations/<timestamp>_<name>/migration.sql
        npm run db:diff -- --check                   exit 1 if schema.prisma has changes no migration covers
        npm run db:diff -- --print                   print the pending SQL, write nothing
 Needs only a reachable Postgres server (DATABASE_URL's server hosts a throwaway shadow database).`;
-
-const root = (p: string) => fileURLToPath(new URL(`../${p}`, import.meta.url));
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -19,10 +16,10 @@ async function main(): Promise<number> {
     console.log(USAGE);
     return values.help ? 0 : 2;
   }
-  const migrationsDir = root("prisma/migrations");
+  const migrationsDir = DEFAULT_MIGRATIONS_DIR;
   const sql = await diffMigrationsToSchema({
     serverUrl: loadConfig().DATABASE_URL,
-    schemaPath: root("prisma/schema.prisma"),
+    schemaPath: PRISMA_SCHEMA_PATH,
     migrationsDir,
   });
   if (!sql) {

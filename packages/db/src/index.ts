@@ -1,21 +1,10 @@
-export * from "./client-types.ts";
-export * from "./create-prisma-client.ts";
-export * from "./migrations/migrate-database.ts";
-export * from "./migrations/ensure-database.ts";
-export * from "./migrations/migration-error.ts";
-export { databaseNameOf, redactUrl } from "./migrations/database-url.ts";
-export * from "./workspaces/create-workspace.ts";
-export * from "./workspaces/set-workspace-max-concurrency.ts";
-export type { CreatedApiKey } from "./api-keys/insert-api-key.ts";
-export * from "./api-keys/create-api-key.ts";
-export * from "./api-keys/find-api-key-by-hash.ts";
-export * from "./credits/grant-credits.ts";
+// One export line per domain folder; each folder's index.ts says what it offers.
+export * from "./client.ts";
+export * from "./migrations/index.ts";
+export * from "./workspaces/index.ts";
+export * from "./api-keys/index.ts";
+export * from "./credits/index.ts";
 export * from "./jobs/index.ts";
-export * from "./credits/list-ledger.ts";
-export * from "./api-keys/list-api-keys.ts";
-export * from "./api-keys/revoke-api-key.ts";
-export * from "./api-keys/record-api-key-usage.ts";
-export * from "./workspaces/set-workspace-rate-limits.ts";
 export * from "./webhooks/index.ts";
 export * from "./idempotency/index.ts";
 export * from "./blobs/index.ts";

@@ -1,14 +1,12 @@
 import { readFile, writeFile, cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { loadConfig } from "@browserfleet/config";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MIGRATIONS_DIR, NO_FILTERS, readMigrationList, withSchemaEngine } from "../src/authoring/index.ts";
+import { DEFAULT_MIGRATIONS_DIR, NO_FILTERS, PRISMA_SCHEMA_PATH as SCHEMA_PATH, readMigrationList, withSchemaEngine } from "../src/authoring/index.ts";
 import { readMigrationFolders } from "../src/migrations/read-migration-folders.ts";
 import { createTemporaryDatabase, type TemporaryDatabase } from "../src/testing/index.ts";
 
-const SCHEMA_PATH = fileURLToPath(new URL("../../../prisma/schema.prisma", import.meta.url));
 let database: TemporaryDatabase;
 let schema: { path: string; content: string };
 

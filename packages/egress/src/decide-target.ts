@@ -1,5 +1,6 @@
 import { isIP } from "node:net";
 import { isAddressAllowed, type HostLookup } from "@browserfleet/core";
+import { settleWithin } from "@browserfleet/runtime";
 
 /** What the egress proxy lets Chromium connect to; the same policy as the render guard's. */
 export interface EgressPolicy {
@@ -52,13 +53,9 @@ export async function decideTarget(host: string, port: number, policy: EgressPol
 /** The lookup, given up after `ms`: the signal tells the resolver (which then cancels a query nobody awaits), the race bounds one that ignores it. */
 function lookupWithin(policy: EgressPolicy, host: string, ms: number): Promise<string[]> {
   const giveUp = new AbortController();
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => {
-      const err = new Error(`lookup timed out after ${ms} ms`);
-      giveUp.abort(err);
-      reject(err);
-    }, ms);
+  return settleWithin(policy.lookup(host, { signal: giveUp.signal }), ms, () => {
+    const err = new Error(`lookup timed out after ${ms} ms`);
+    giveUp.abort(err);
+    throw err;
   });
-  return Promise.race([policy.lookup(host, { signal: giveUp.signal }), timeout]).finally(() => clearTimeout(timer));
 }

@@ -8,3 +8,4 @@ export * from "./graceful-shutdown.ts";
 export * from "./exit-on-config-error.ts";
 export * from "./log-destination.ts";
 export * from "./periodic-task.ts";
+export * from "./within.ts";

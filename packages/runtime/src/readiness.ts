@@ -1,3 +1,5 @@
+import { withTimeout } from "./within.ts";
+
 /** A named dependency check; resolves when healthy, throws when not. */
 export interface ReadinessCheck {
   name: string;
@@ -7,22 +9,6 @@ export interface ReadinessCheck {
 export interface ReadinessReport {
   ready: boolean;
   checks: Record<string, "ok" | string>;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    promise.then(
-      (v) => {
-        clearTimeout(timer);
-        resolve(v);
-      },
-      (e: unknown) => {
-        clearTimeout(timer);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
 }
 
 /** Drivers' messages span lines (Prisma's quote the call); the last line says what is wrong. */

@@ -1,5 +1,6 @@
 import type { Redis } from "ioredis";
 import { RateLimiterRedis, RateLimiterRes } from "rate-limiter-flexible";
+import { withTimeout } from "@browserfleet/runtime";
 
 /** One decision of a limiter, in the units of the headers (whole seconds from now). */
 export interface RateLimitVerdict {
@@ -32,20 +33,14 @@ export class RateLimiter {
 
   /** Counts one hit for `key` against `limit`; null when Redis cannot answer (caller decides). */
   async consume(key: string, limit: number): Promise<RateLimitVerdict | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), this.options.timeoutMs);
-    });
     try {
-      const outcome = await Promise.race([this.limiterFor(limit).consume(key).then((r) => ({ allowed: true, res: r })), timeout]);
-      if (outcome === "timeout") throw new Error(`rate limiter: Redis did not answer within ${this.options.timeoutMs} ms`);
+      const consumed = this.limiterFor(limit).consume(key).then((res) => ({ allowed: true, res }));
+      const outcome = await withTimeout(consumed, this.options.timeoutMs, `rate limiter: Redis did not answer within ${this.options.timeoutMs} ms`);
       return this.verdict(limit, outcome.allowed, outcome.res);
     } catch (err) {
       // The library rejects with a RateLimiterRes when the limit is spent, with an Error when Redis fails.
       if (err instanceof RateLimiterRes) return this.verdict(limit, false, err);
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -1,4 +1,5 @@
 import { chromium, type Browser, type BrowserContext } from "playwright-core";
+import { settleWithin } from "@browserfleet/runtime";
 import { BASE_CHROMIUM_ARGS, egressChromiumArgs } from "./chromium-args.ts";
 import { chromiumEnvironment } from "./chromium-environment.ts";
 import type { LaunchPlan } from "./chromium-sandbox.ts";
@@ -47,15 +48,7 @@ async function browserPid(browser: Browser): Promise<number | null> {
 
 /** Closes a context within `timeoutMs`; a wedged renderer must not hold a worker slot forever. */
 export async function closeContextWithin(context: BrowserContext, timeoutMs: number): Promise<"closed" | "timeout"> {
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), timeoutMs);
-  });
-  try {
-    return await Promise.race([context.close().then(() => "closed" as const), timedOut]);
-  } finally {
-    clearTimeout(timer);
-  }
+  return settleWithin(context.close().then(() => "closed" as const), timeoutMs, () => "timeout" as const);
 }
 
 export function errorMessage(err: unknown): string {

@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import { settleWithin } from "@browserfleet/runtime";
 
 // Pages whose renderer process died; such a page stays open but can do nothing any more.
 const crashed = new WeakSet<Page>();
@@ -20,16 +21,13 @@ export function hasCrashed(page: Page | null): boolean {
 export async function probeCrashed(page: Page, timeoutMs: number): Promise<boolean> {
   if (crashed.has(page)) return true;
   if (page.isClosed()) return false;
-  let timer: NodeJS.Timeout | undefined;
-  const answer = await Promise.race([
+  const answer = await settleWithin(
     page.evaluate("0").then(
       () => "alive",
       (err: unknown) => (/Target crashed|Page crashed/i.test(err instanceof Error ? err.message : String(err)) ? "crashed" : "unknown"),
     ),
-    new Promise<string>((resolve) => {
-      timer = setTimeout(() => resolve("unknown"), timeoutMs);
-    }),
-  ]);
-  clearTimeout(timer);
+    timeoutMs,
+    () => "unknown",
+  );
   return answer === "crashed" || crashed.has(page);
 }

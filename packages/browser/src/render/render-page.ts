@@ -1,4 +1,5 @@
 import type { BrowserContext, Page } from "playwright-core";
+import { settleWithin } from "@browserfleet/runtime";
 import { egressOf } from "../pool/egress-link.ts";
 import { proxyAnswerError, tunnelError, type FailedNavigation } from "./egress-verdict.ts";
 import { extractFormats } from "./extract-formats.ts";
@@ -118,12 +119,5 @@ function currentUrl(page: Page | null): string | undefined {
 
 /** Bounded, so a wedged renderer cannot hold the caller; the pool's context close is the backstop. */
 async function closePage(page: Page): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    page.close({ runBeforeUnload: false }).catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, PAGE_CLOSE_TIMEOUT_MS);
-    }),
-  ]);
-  clearTimeout(timer);
+  await settleWithin(page.close({ runBeforeUnload: false }).catch(() => undefined), PAGE_CLOSE_TIMEOUT_MS, () => undefined);
 }

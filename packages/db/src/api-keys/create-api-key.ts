@@ -1,5 +1,5 @@
 import { ApiError } from "@browserfleet/core";
-import type { PrismaClient } from "../generated/prisma/client.ts";
+import type { Db } from "../client.ts";
 import { requireWorkspaceId, workspaceNotFound } from "../workspaces/require-workspace-id.ts";
 import { insertApiKey, type CreatedApiKey } from "./insert-api-key.ts";
 
@@ -15,7 +15,7 @@ export interface CreateApiKeyOptions {
  * result and nowhere else. The workspace row is locked while counting, so concurrent creates
  * queue behind each other and can never pass the cap together.
  */
-export async function createApiKey(prisma: PrismaClient, { workspaceId, name, maxActiveKeys }: CreateApiKeyOptions): Promise<CreatedApiKey> {
+export async function createApiKey(prisma: Db, { workspaceId, name, maxActiveKeys }: CreateApiKeyOptions): Promise<CreatedApiKey> {
   requireWorkspaceId(workspaceId);
   const trimmed = name.trim();
   if (!trimmed) throw new ApiError("BAD_REQUEST", "api key name must not be empty");

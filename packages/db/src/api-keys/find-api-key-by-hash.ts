@@ -1,4 +1,4 @@
-import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tx } from "../client.ts";
 
 export interface ApiKeyLookup {
   id: string;
@@ -12,7 +12,7 @@ export interface ApiKeyLookup {
 }
 
 /** The authentication lookup: by sha256 of the presented key (unique index), never by the key itself. */
-export async function findApiKeyByHash(prisma: Prisma.TransactionClient, keyHash: string): Promise<ApiKeyLookup | null> {
+export async function findApiKeyByHash(prisma: Tx, keyHash: string): Promise<ApiKeyLookup | null> {
   const row = await prisma.apiKey.findUnique({
     where: { keyHash },
     select: {

@@ -1,5 +1,5 @@
 import { mintApiKey } from "@browserfleet/core";
-import type { Prisma } from "../generated/prisma/client.ts";
+import type { Tx } from "../client.ts";
 
 /** What a caller sees exactly once: the secret `key` is never stored, only its sha256. */
 export interface CreatedApiKey {
@@ -12,7 +12,7 @@ export interface CreatedApiKey {
 
 /** Mints and stores a key inside the caller's transaction (shared by createWorkspace and createApiKey). */
 export async function insertApiKey(
-  tx: Prisma.TransactionClient,
+  tx: Tx,
   workspaceId: string,
   name: string,
 ): Promise<CreatedApiKey> {

@@ -1,6 +1,5 @@
 import type { ListCursor } from "@browserfleet/core";
-import type { Prisma } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { Prisma, Db } from "../client.ts";
 import { NEWEST_FIRST, afterCursor, keysetPage } from "../paging/keyset-page.ts";
 
 /** What GET /v1/keys shows of a key: never its hash. */

@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 export type RevokeOutcome = "revoked" | "already_revoked" | "not_found";
 

@@ -1,4 +1,4 @@
-import type { Tx } from "../jobs/db-types.ts";
+import type { Tx } from "../client.ts";
 
 export type BlobStoreName = "postgres" | "s3";
 

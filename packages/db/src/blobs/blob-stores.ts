@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 import type { BlobStore, BlobStoreName } from "./blob-store.ts";
 import { PostgresBlobStore } from "./postgres-blob-store.ts";
 import { S3BlobStore } from "./s3-blob-store.ts";

@@ -1,4 +1,4 @@
-import type { Db, Tx } from "../jobs/db-types.ts";
+import type { Db, Tx } from "../client.ts";
 
 type Sql = Pick<Db | Tx, "$executeRaw" | "$queryRaw">;
 import { jobIdOfBlobKey, type BlobStore } from "./blob-store.ts";

@@ -1,5 +1,5 @@
 import { ApiError } from "@browserfleet/core";
-import type { CreditLedgerEntry, PrismaClient } from "../generated/prisma/client.ts";
+import type { CreditLedgerEntry, Db } from "../client.ts";
 import { moveCredits } from "./move-credits.ts";
 import { requireWorkspaceId, workspaceNotFound } from "../workspaces/require-workspace-id.ts";
 
@@ -19,7 +19,7 @@ export interface GrantedCredits {
 
 /** Adds credits: one atomic increment plus the ledger row carrying the balance it produced. */
 export async function grantCredits(
-  prisma: PrismaClient,
+  prisma: Db,
   { workspaceId, amount, reason = "grant" }: GrantCreditsOptions,
 ): Promise<GrantedCredits> {
   requireWorkspaceId(workspaceId);

@@ -1,6 +1,5 @@
 import type { ListCursor } from "@browserfleet/core";
-import type { CreditLedgerEntry, Prisma } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { CreditLedgerEntry, Prisma, Db } from "../client.ts";
 import { NEWEST_FIRST, afterCursor, keysetPage } from "../paging/keyset-page.ts";
 
 /** A workspace's ledger, newest first, keyset-paged on (created_at, id) like the job list. */

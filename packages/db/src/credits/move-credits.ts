@@ -1,5 +1,4 @@
-import type { CreditLedgerEntry } from "../generated/prisma/client.ts";
-import type { Tx } from "../jobs/db-types.ts";
+import type { CreditLedgerEntry, Tx } from "../client.ts";
 
 export interface CreditMove {
   workspaceId: string;

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { IdempotencyKey } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { IdempotencyKey, Db } from "../client.ts";
 import type { IdempotencyRecord, KeptResponse } from "./stored-response.ts";
 
 export interface ClaimIdempotencyKeyInput {

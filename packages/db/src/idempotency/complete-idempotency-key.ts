@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 import { isReferencedResponse, type KeptResponse } from "./stored-response.ts";
 
 export interface CompleteIdempotencyKeyInput {

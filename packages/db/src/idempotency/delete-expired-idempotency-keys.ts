@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 /**
  * Deletes expired keys in bounded batches (index on expires_at); SKIP LOCKED leaves rows a claim is

@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 /** Drops an in-flight claim whose answer is not kept (5xx, 429), so a retry with the key runs afresh. */
 export async function releaseIdempotencyKey(prisma: Db, token: string): Promise<void> {

@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { Prisma } from "../generated/prisma/client.ts";
-import type { Tx } from "./db-types.ts";
+import { Prisma, type Tx } from "../client.ts";
 
 export interface DiscoveredUrl {
   url: string;

@@ -1,8 +1,7 @@
 import { ApiError } from "@browserfleet/core";
-import type { Job } from "../generated/prisma/client.ts";
+import type { Job, Db } from "../client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
 import { runTransaction } from "../transactions/run-transaction.ts";
-import type { Db } from "./db-types.ts";
 import { lockJob } from "./lock-job.ts";
 import { writeOutboxEvent } from "../webhooks/write-outbox-event.ts";
 

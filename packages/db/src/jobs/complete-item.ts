@@ -1,5 +1,4 @@
-import type { Tx } from "./db-types.ts";
-import type { Db } from "./db-types.ts";
+import type { Tx, Db } from "../client.ts";
 import { runTransaction } from "../transactions/run-transaction.ts";
 import { addDiscoveredItems, type DiscoveredUrl, type NewItem } from "./add-discovered-items.ts";
 import { finishJob } from "./finish-job.ts";

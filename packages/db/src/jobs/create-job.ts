@@ -1,8 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { ApiError } from "@browserfleet/core";
-import type { Job, JobItem, JobKind } from "../generated/prisma/client.ts";
+import type { Job, JobItem, JobKind, Db } from "../client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
-import type { Db } from "./db-types.ts";
 
 export interface CreateJobInput {
   workspaceId: string;

@@ -1,7 +1,6 @@
-import type { JobItem, JobItemPayload } from "../generated/prisma/client.ts";
+import type { JobItem, JobItemPayload, Db } from "../client.ts";
 import type { BlobStores } from "../blobs/blob-stores.ts";
 import { decodePayload, type PayloadContent } from "../blobs/payload-codec.ts";
-import type { Db } from "./db-types.ts";
 
 /** An item with its content (html, text, links, screenshot), wherever the content is stored. */
 export type ItemResult = JobItem & { content: PayloadContent | null };

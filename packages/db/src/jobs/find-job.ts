@@ -1,5 +1,4 @@
-import type { Job } from "../generated/prisma/client.ts";
-import type { Db } from "./db-types.ts";
+import type { Job, Db } from "../client.ts";
 
 /** A job of this workspace, or null: another workspace's job is indistinguishable from none. */
 export async function findJob(prisma: Db, workspaceId: string, jobId: string): Promise<Job | null> {

@@ -1,6 +1,6 @@
 import { isSinglePageKind, toResultItem, type WebhookEvent } from "@browserfleet/core";
 import { moveCredits } from "../credits/move-credits.ts";
-import type { Tx } from "./db-types.ts";
+import type { Tx } from "../client.ts";
 import { writeOutboxEvent } from "../webhooks/write-outbox-event.ts";
 
 interface FinishedCounters {

@@ -1,4 +1,3 @@
-export * from "./db-types.ts";
 export * from "./page-outcome.ts";
 export * from "./create-job.ts";
 export * from "./start-item.ts";

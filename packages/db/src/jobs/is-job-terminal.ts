@@ -1,5 +1,5 @@
 import { TERMINAL_JOB_STATUSES, type JobStatus } from "@browserfleet/core";
-import type { Db } from "./db-types.ts";
+import type { Db } from "../client.ts";
 
 export async function isJobTerminal(prisma: Db, jobId: string): Promise<boolean> {
   const job = await prisma.job.findUnique({ where: { id: jobId }, select: { status: true } });

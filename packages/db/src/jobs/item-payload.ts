@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { BlobStore, BlobStoreName } from "../blobs/blob-store.ts";
 import { payloadBlobKey } from "../blobs/blob-store.ts";
 import { encodePayload } from "../blobs/payload-codec.ts";
-import type { Tx } from "./db-types.ts";
+import type { Tx } from "../client.ts";
 import type { PageOutcome } from "./page-outcome.ts";
 
 /** An item's payload, ready for completeItem to point the item at. */

@@ -1,7 +1,6 @@
 import type { ListCursor } from "@browserfleet/core";
-import type { Job, JobKind, JobStatus, Prisma } from "../generated/prisma/client.ts";
+import type { Job, JobKind, JobStatus, Prisma, Db } from "../client.ts";
 import { NEWEST_FIRST, afterCursor, keysetPage } from "../paging/keyset-page.ts";
-import type { Db } from "./db-types.ts";
 
 export interface ListJobsInput {
   workspaceId: string;

@@ -1,4 +1,4 @@
-import type { Tx } from "./db-types.ts";
+import type { Tx } from "../client.ts";
 
 /**
  * The one lock order of every transaction that touches a job and its items (start, complete,

@@ -1,5 +1,5 @@
 import { runTransaction } from "../transactions/run-transaction.ts";
-import type { Db } from "./db-types.ts";
+import type { Db } from "../client.ts";
 import { lockJobOfItem } from "./lock-job.ts";
 
 export interface StartedItem {

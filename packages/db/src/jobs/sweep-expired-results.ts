@@ -1,5 +1,5 @@
 import type { BlobStores } from "../blobs/blob-stores.ts";
-import type { Db } from "./db-types.ts";
+import type { Db } from "../client.ts";
 
 export interface SweepExpiredResultsOptions {
   /** Results of jobs finished longer ago than this are deleted (fractions allowed); 0 keeps everything. */

@@ -1,4 +1,4 @@
-import type { Db } from "./db-types.ts";
+import type { Db } from "../client.ts";
 
 interface ReserveEntry {
   id: string;

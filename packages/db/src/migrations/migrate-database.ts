@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import pg from "pg";
+import { DEFAULT_MIGRATIONS_DIR } from "../prisma-folder.ts";
 import { MigrationError } from "./migration-error.ts";
 import { planMigrations } from "./plan-migrations.ts";
 import { ensureMigrationsTable, readMigrationRecords, recordAppliedMigration } from "./prisma-migrations-table.ts";
@@ -9,8 +9,7 @@ import { readMigrationFolders, type MigrationFolder } from "./read-migration-fol
 // The key `prisma migrate` itself locks, so our runner and Prisma's never interleave.
 const MIGRATION_LOCK_KEY = 72707369;
 
-/** The repository's prisma/migrations, found from this file rather than the caller's cwd. */
-export const DEFAULT_MIGRATIONS_DIR = fileURLToPath(new URL("../../../../prisma/migrations", import.meta.url));
+export { DEFAULT_MIGRATIONS_DIR };
 
 export interface MigrateDatabaseOptions {
   migrationsDir?: string;

@@ -1,2 +1,2 @@
-export * from "./is-transaction-conflict.ts";
+export { isTransactionConflict } from "../prisma-errors.ts";
 export * from "./run-transaction.ts";

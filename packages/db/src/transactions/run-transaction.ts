@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Db, Tx } from "../jobs/db-types.ts";
-import { isTransactionConflict } from "./is-transaction-conflict.ts";
+import type { Db, Tx } from "../client.ts";
+import { isTransactionConflict } from "../prisma-errors.ts";
 
 export interface RunTransactionOptions {
   /** Runs of `fn` at most, the first included (default 5). */

@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 import { DEFAULT_WEBHOOK_RETENTION, type WebhookHistoryTable, type WebhookRetention } from "./sweep-webhook-history.ts";
 
 /** Counting stops here: a metric scrape must stay cheap however far behind the sweep is. */

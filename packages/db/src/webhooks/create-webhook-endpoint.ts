@@ -1,6 +1,5 @@
 import { ApiError, MAX_WEBHOOKS_PER_WORKSPACE } from "@browserfleet/core";
-import type { WebhookEndpoint } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { WebhookEndpoint, Db } from "../client.ts";
 
 export interface CreateWebhookEndpointOptions {
   workspaceId: string;

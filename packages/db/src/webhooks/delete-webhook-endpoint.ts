@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 /** Deletes the endpoint with its pending tasks and delivery log; false if this workspace has no such endpoint. */
 export async function deleteWebhookEndpoint(prisma: Db, workspaceId: string, id: string): Promise<boolean> {

@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 export interface FannedOutEvent {
   id: string;

@@ -1,6 +1,5 @@
 import type { ListCursor } from "@browserfleet/core";
-import type { Prisma, WebhookDelivery } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { Prisma, WebhookDelivery, Db } from "../client.ts";
 
 /** One endpoint's attempts, newest first, keyset-paged on (delivered_at, id). */
 export async function listWebhookDeliveries(

@@ -1,6 +1,5 @@
 import type { ListCursor } from "@browserfleet/core";
-import type { Prisma, WebhookEndpoint } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { Prisma, WebhookEndpoint, Db } from "../client.ts";
 import { NEWEST_FIRST, afterCursor, keysetPage } from "../paging/keyset-page.ts";
 
 /** A workspace's endpoints, newest first, keyset-paged like every other list. */

@@ -1,5 +1,5 @@
 import { writeOutboxEvent } from "./write-outbox-event.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 /**
  * `POST /v1/webhooks/{id}/ping`: a webhook.test event addressed to this one endpoint only,

@@ -1,5 +1,5 @@
 import { nextAttemptDelayMs } from "@browserfleet/core";
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 export interface WebhookAttemptOutcome {
   /** A 2xx answer within the timeout. */

@@ -1,5 +1,5 @@
 import { newSigningSecret } from "@browserfleet/core";
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 export interface SigningSecretState {
   secret: string;

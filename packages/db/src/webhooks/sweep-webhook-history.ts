@@ -1,4 +1,4 @@
-import type { Db } from "../jobs/db-types.ts";
+import type { Db } from "../client.ts";
 
 export interface WebhookRetention {
   /** Finished tasks (delivered or given up) older than this are removed. */

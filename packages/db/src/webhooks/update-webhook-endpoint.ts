@@ -1,5 +1,4 @@
-import type { Prisma, WebhookEndpoint } from "../generated/prisma/client.ts";
-import type { Db } from "../jobs/db-types.ts";
+import type { Prisma, WebhookEndpoint, Db } from "../client.ts";
 
 export interface WebhookEndpointChanges {
   url?: string;

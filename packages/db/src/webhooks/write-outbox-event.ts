@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { WebhookEvent } from "@browserfleet/core";
-import type { Prisma } from "../generated/prisma/client.ts";
-import type { Tx } from "../jobs/db-types.ts";
+import type { Prisma, Tx } from "../client.ts";
 
 export function newEventId(): string {
   return `evt_${randomBytes(12).toString("hex")}`;

@@ -1,6 +1,6 @@
 import { ApiError, newSigningSecret } from "@browserfleet/core";
 import { insertApiKey, type CreatedApiKey } from "../api-keys/insert-api-key.ts";
-import type { PrismaClient, Workspace } from "../generated/prisma/client.ts";
+import type { Workspace, Db } from "../client.ts";
 
 export interface CreateWorkspaceOptions {
   name: string;
@@ -15,7 +15,7 @@ export interface CreatedWorkspace {
 
 /** Workspace, signup credits (balance + ledger row) and a first "default" key, all or nothing. */
 export async function createWorkspace(
-  prisma: PrismaClient,
+  prisma: Db,
   { name, initialCredits = 100 }: CreateWorkspaceOptions,
 ): Promise<CreatedWorkspace> {
   const trimmed = name.trim();

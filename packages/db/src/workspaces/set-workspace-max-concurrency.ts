@@ -1,5 +1,5 @@
 import { ApiError } from "@browserfleet/core";
-import type { Prisma, Workspace } from "../generated/prisma/client.ts";
+import type { Workspace, Tx } from "../client.ts";
 import { isPrismaError } from "../prisma-errors.ts";
 import { requireWorkspaceId, workspaceNotFound } from "./require-workspace-id.ts";
 
@@ -8,7 +8,7 @@ export const MAX_MAX_CONCURRENCY = 8;
 
 /** How many pages of this workspace may render at once across the whole fleet. */
 export async function setWorkspaceMaxConcurrency(
-  prisma: Prisma.TransactionClient,
+  prisma: Tx,
   workspaceId: string,
   maxConcurrency: number,
 ): Promise<Workspace> {

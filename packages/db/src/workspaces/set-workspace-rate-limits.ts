@@ -1,5 +1,5 @@
 import { ApiError, RATE_LIMIT_BOUNDS } from "@browserfleet/core";
-import type { Prisma, Workspace } from "../generated/prisma/client.ts";
+import type { Workspace, Tx } from "../client.ts";
 import { isPrismaError } from "../prisma-errors.ts";
 import { requireWorkspaceId, workspaceNotFound } from "./require-workspace-id.ts";
 
@@ -18,7 +18,7 @@ function checkBound(value: number | undefined, what: string, bounds: { min: numb
 }
 
 /** Changes either limit or both; every API replica applies it from the next request (read with the key). */
-export async function setWorkspaceRateLimits(prisma: Prisma.TransactionClient, workspaceId: string, limits: WorkspaceRateLimits): Promise<Workspace> {
+export async function setWorkspaceRateLimits(prisma: Tx, workspaceId: string, limits: WorkspaceRateLimits): Promise<Workspace> {
   requireWorkspaceId(workspaceId);
   checkBound(limits.requestsPerMinute, "requests per minute", RATE_LIMIT_BOUNDS.requestsPerMinute);
   checkBound(limits.submissionsPerSecond, "submissions per second", RATE_LIMIT_BOUNDS.submissionsPerSecond);

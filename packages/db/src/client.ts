@@ -1,5 +1,30 @@
+// The only door to the generated client: the rest of packages/db and every app use these names, never ./generated.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "./generated/prisma/client.ts";
+
+export { Prisma, JobKind, JobStatus, ItemStatus } from "./generated/prisma/client.ts";
+export type {
+  PrismaClient,
+  Workspace,
+  ApiKey,
+  Job,
+  JobItem,
+  JobItemPayload,
+  CreditLedgerEntry,
+  IdempotencyKey,
+  WebhookEndpoint,
+  OutboxEvent,
+  WebhookTask,
+  WebhookDelivery,
+} from "./generated/prisma/client.ts";
+
+/** The Prisma client: what a repository function takes when it opens its own transaction (or runs one statement). */
+export type Db = PrismaClient;
+/**
+ * An interactive transaction's client: what a repository function takes when it must run inside the caller's
+ * transaction, or runs one statement that may (a Db is one too).
+ */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
 
 export interface CreatePrismaClientOptions {
   /** Connections this process may hold; size it to the process's concurrency, not the server's limit. */

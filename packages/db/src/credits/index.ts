@@ -1,0 +1,2 @@
+export * from "./grant-credits.ts";
+export * from "./list-ledger.ts";

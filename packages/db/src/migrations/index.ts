@@ -1,0 +1,4 @@
+export * from "./migrate-database.ts";
+export * from "./ensure-database.ts";
+export * from "./migration-error.ts";
+export { databaseNameOf, redactUrl } from "./database-url.ts";

@@ -1,0 +1,32 @@
+/**
+ * `promise`'s outcome, or what `onTimeout` returns (or throws) if it has not settled within `ms`. The timer never
+ * outlives the race; the promise itself is not cancelled, so a caller that can stop the work does so in `onTimeout`.
+ */
+export function settleWithin<T, F>(promise: Promise<T>, ms: number, onTimeout: () => F): Promise<T | F> {
+  return new Promise<T | F>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      try {
+        resolve(onTimeout());
+      } catch (err) {
+        reject(err instanceof Error ? err : new Error(String(err)));
+      }
+    }, ms);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (err: unknown) => {
+        clearTimeout(timer);
+        reject(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  });
+}
+
+/** `promise`'s outcome, or an Error saying `message` if it has not settled within `ms`. */
+export function withTimeout<T>(promise: Promise<T>, ms: number, message = `timed out after ${ms} ms`): Promise<T> {
+  return settleWithin(promise, ms, () => {
+    throw new Error(message);
+  });
+}
