@@ -48,7 +48,7 @@ function boundedOutput() {
 
 /**
  * `env` is shared by every child; `start(name, { label, env })` adds one more (label defaults
- * to the app name and must be unique). With LOG_FORMAT=json the raw pino lines pass through;
+ * to the app name and must be unique; `watch` restarts it on change). With LOG_FORMAT=json the raw pino lines pass through;
  * `labelJson` then adds the label to each line as an "instance" field. `run(label, args)` runs
  * any other Node program the same way.
  */
@@ -96,8 +96,13 @@ export function superviseApps({ env, labelJson = false }) {
     return child;
   }
 
-  function start(name, { label = name, env: extraEnv = {} } = {}) {
-    return run(label, ["--import", "tsx", join("apps", name, "src", "main.ts")], { env: extraEnv });
+  /**
+   * With `watch`, Node's own watch mode runs the app and restarts it (SIGTERM, so it drains) when any file it imported
+   * changes; the child here is then Node's watcher, which outlives an app crash and waits for the next change.
+   */
+  function start(name, { label = name, env: extraEnv = {}, watch = false } = {}) {
+    const main = join("apps", name, "src", "main.ts");
+    return run(label, [...(watch ? ["--watch", "--watch-preserve-output"] : []), "--import", "tsx", main], { env: extraEnv });
   }
 
   function killAll(reason) {
