@@ -1,7 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { connect } from "node:net";
 import { join } from "node:path";
+import { utimes } from "node:fs/promises";
 import { createTemporaryDatabase, type TemporaryDatabase } from "@browserfleet/db/testing";
+import { withTimeout } from "@browserfleet/runtime";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { repoRoot } from "../support/app-process.ts";
 import { commandLine, descendantPids, isRunning, killAll, waitUntilGone } from "../support/pid-watch.ts";
@@ -53,14 +55,7 @@ function readLinesUntil(stream: NodeJS.ReadableStream, until: (line: string) => 
 const exited = (child: ChildProcess): Promise<number | null> =>
   child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once("exit", (code) => resolve(code)));
 
-async function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)))]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+const within = <T>(promise: Promise<T>, ms: number, what: string): Promise<T> => withTimeout(promise, ms, `${what}: not within ${ms} ms`);
 
 /** One malformed HTTP request: the API logs a line for each ("malformed request refused"). */
 function sendGarbage(port: number): Promise<void> {
@@ -149,5 +144,43 @@ describe("process lifecycle", () => {
     expect(isRunning(childPid)).toBe(false);
     expect(code).toBe(1);
     expect(said).toMatch(/ignore-sigterm still running 1500 ms after SIGTERM: SIGKILL/);
+  });
+
+  it("npm run dev's watch mode drains and restarts an app when a file it imports changes, and stops it with the supervisor", async () => {
+    const supervisor = spawn(process.execPath, [join("test", "support", "run-supervisor.mjs"), "watch:dispatcher"], {
+      cwd: repoRoot,
+      env: fleetEnv({ LOG_FORMAT: "json" }),
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    leftovers.push(supervisor.pid!);
+    supervisor.stderr!.resume();
+    const pidOf = (line: string): number => (JSON.parse(line) as { pid: number }).pid;
+    const first = pidOf(await within(readLinesUntil(supervisor.stdout!, (l) => l.includes('"msg":"dispatcher ready"'), false), 60_000, "dispatcher ready"));
+    leftovers.push(first);
+
+    // A changed mtime is a change to the watcher; the file's content stays as it is.
+    const seen: string[] = [];
+    const restarted = readLinesUntil(
+      supervisor.stdout!,
+      (l) => {
+        if (l.startsWith('{"')) seen.push(`${pidOf(l)} ${(JSON.parse(l) as { msg: string }).msg}`);
+        return l.includes('"msg":"dispatcher ready"') && pidOf(l) !== first;
+      },
+      false,
+    );
+    const now = new Date();
+    await utimes(join(repoRoot, "apps", "dispatcher", "src", "main.ts"), now, now);
+    const second = pidOf(await within(restarted, 60_000, "dispatcher ready again"));
+    leftovers.push(second);
+    // The old process drained before the new one started: it said so, and it is gone.
+    expect(seen.indexOf(`${first} shutdown complete`)).toBeGreaterThanOrEqual(0);
+    expect(seen.indexOf(`${first} shutdown complete`)).toBeLessThan(seen.indexOf(`${second} dispatcher ready`));
+    expect(isRunning(first)).toBe(false);
+
+    const below = descendantPids(supervisor.pid!);
+    supervisor.kill("SIGTERM");
+    expect(await within(exited(supervisor), 30_000, "supervisor exit")).toBe(0);
+    const running = await waitUntilGone(below, 20_000);
+    expect(running.map((pid) => `${pid} ${commandLine(pid).slice(0, 80)}`)).toEqual([]);
   });
 });
