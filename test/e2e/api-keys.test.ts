@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient, type TestResponse } from "../support/http-client.ts";
+import type { ApiHandle } from "../support/in-process-api.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
-import type { AppProcess } from "../support/app-process.ts";
 
 interface KeyItem {
   id: string;
@@ -18,14 +18,14 @@ interface KeyPage {
 }
 
 // Two API processes on one database and Redis: a revocation must hold on both.
-let stack: TestStack;
-let second: AppProcess;
+let stack: TestStack<ApiHandle>;
+let second: ApiHandle;
 let urls: [string, string];
 const KEY_CAP = 5;
 
 beforeAll(async () => {
   // A small key cap, above what the other tests here create per workspace (at most 4).
-  stack = await startTestStack({ workers: 0, env: { API_KEY_USAGE_FLUSH_MS: "200", MAX_API_KEYS_PER_WORKSPACE: String(KEY_CAP) } });
+  stack = await startTestStack({ api: "in-process", workers: 0, env: { API_KEY_USAGE_FLUSH_MS: "200", MAX_API_KEYS_PER_WORKSPACE: String(KEY_CAP) } });
   second = await stack.startApi();
   urls = [stack.apiUrl, `http://127.0.0.1:${second.port}`];
 });

@@ -1,16 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
 import { startTestNameserver, type TestNameserver } from "../support/test-nameserver.ts";
+import type { ApiHandle } from "../support/in-process-api.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 // An API whose resolver asks a local nameserver that never answers *.blackhole.test:
 // 2 tries of 250 ms per lookup, 16 lookups per process, 8 per request, 4 s per request.
 let ns: TestNameserver;
-let stack: TestStack;
+let stack: TestStack<ApiHandle>;
 
 beforeAll(async () => {
   ns = await startTestNameserver();
   stack = await startTestStack({
+    api: "in-process",
     workers: 0,
     env: {
       DNS_LOOPBACK_ONLY: "false",

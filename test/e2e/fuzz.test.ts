@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { API_ROUTE_DOCS, ERROR_STATUS } from "@browserfleet/core";
 import { fuzzRequests, malformedRawRequests, type FuzzRequest } from "../support/fuzz-requests.ts";
+import type { ApiHandle } from "../support/in-process-api.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 // A small body limit keeps the oversized cases cheap, yet leaves room for bodies nested thousands deep.
@@ -14,7 +15,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 // Replays a reported failure without shrinking: FUZZ_SEED=<seed> FUZZ_PATH=<path> npx vitest run test/e2e/fuzz.test.ts
 const replay = process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED), path: process.env.FUZZ_PATH, endOnFailure: true } : {};
 
-let stack: TestStack;
+let stack: TestStack<ApiHandle>;
 let workspaceId: string;
 let apiKey: string;
 let before: Record<string, unknown>;
@@ -37,7 +38,7 @@ async function snapshot(): Promise<Record<string, unknown>> {
 }
 
 beforeAll(async () => {
-  stack = await startTestStack({ workers: 0, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), MAX_URL_BYTES: String(MAX_URL_BYTES) } });
+  stack = await startTestStack({ api: "in-process", workers: 0, env: { BODY_LIMIT_BYTES: String(BODY_LIMIT_BYTES), MAX_URL_BYTES: String(MAX_URL_BYTES) } });
   ({ workspaceId, apiKey } = await stack.newWorkspace("fuzz"));
   // Thousands of requests in seconds: the rate limits would answer 429 before validation is reached.
   await stack.prisma.workspace.update({ where: { id: workspaceId }, data: { requestsPerMinute: 1_000_000, submissionsPerSecond: 100_000 } });

@@ -17,13 +17,14 @@ import {
   webhookPingView,
 } from "@browserfleet/core";
 import { apiClient } from "../support/http-client.ts";
+import type { ApiHandle } from "../support/in-process-api.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 type Operation = { responses: Record<string, { content?: Record<string, { schema: unknown }> } & Record<string, unknown>>; security?: unknown[] };
 type Document = { openapi: string; paths: Record<string, Record<string, Operation>>; components: Record<string, unknown> };
 
 const METHODS = new Set(["get", "post", "put", "patch", "delete"]);
-let stack: TestStack;
+let stack: TestStack<ApiHandle>;
 let key: string;
 let document: Document;
 let yamlText: string;
@@ -31,7 +32,7 @@ let contentType: string | null;
 
 beforeAll(async () => {
   // debug: the API logs its own route table ("api routes") at boot; no worker: nothing here renders a page.
-  stack = await startTestStack({ workers: 0, env: { LOG_LEVEL: "debug" } });
+  stack = await startTestStack({ api: "in-process", workers: 0, env: { LOG_LEVEL: "debug" } });
   key = (await stack.newWorkspace("openapi")).apiKey;
   const res = await fetch(`${stack.apiUrl}/openapi.yaml`);
   expect(res.status).toBe(200);

@@ -2,16 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createApiKey, setWorkspaceRateLimits } from "@browserfleet/db";
 import { apiClient, type TestResponse } from "../support/http-client.ts";
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.ts";
+import type { ApiHandle } from "../support/in-process-api.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
-import type { AppProcess } from "../support/app-process.ts";
 
 // Two API processes on one database, one Redis and one QUEUE_PREFIX: the replicas of one fleet.
-let stack: TestStack;
-let second: AppProcess;
+let stack: TestStack<ApiHandle>;
+let second: ApiHandle;
 let urls: [string, string];
 
 beforeAll(async () => {
-  stack = await startTestStack({ workers: 0 });
+  stack = await startTestStack({ api: "in-process", workers: 0 });
   second = await stack.startApi();
   urls = [stack.apiUrl, `http://127.0.0.1:${second.port}`];
 });
@@ -151,7 +151,7 @@ describe("one spelling per route", () => {
 
 describe("when Redis is unreachable", () => {
   let redis: PrivateRedis;
-  let api: AppProcess;
+  let api: ApiHandle;
 
   beforeAll(async () => {
     redis = await startPrivateRedis();

@@ -8,6 +8,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 // A 3 s attempt budget makes a dead dispatcher's lease (budget + 5 s) run out quickly.
 const PER_ENDPOINT = 2;
 const ctx = useStackWithSite({
+  api: "in-process",
   workers: 0,
   env: { WEBHOOK_TIMEOUT_MS: "3000", WEBHOOK_POLL_MS: "50", WEBHOOK_RETRY_SCALE: "0.001", WEBHOOK_ENDPOINT_CONCURRENCY: String(PER_ENDPOINT), WEBHOOK_CONCURRENCY: "8" },
 });

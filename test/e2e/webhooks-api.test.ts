@@ -13,7 +13,7 @@ interface WebhookView {
 }
 
 // No worker and no dispatcher: these are the control-plane endpoints only.
-const ctx = useStackWithSite({ workers: 0 });
+const ctx = useStackWithSite({ api: "in-process", workers: 0 });
 
 const client = async () => apiClient(ctx.stack.apiUrl, (await ctx.stack.newWorkspace("hooks")).apiKey);
 

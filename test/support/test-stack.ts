@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
 import { createTemporaryDatabase } from "@browserfleet/db/testing";
 import { startApp, type AppProcess } from "./app-process.ts";
+import { startInProcessApi, type ApiHandle } from "./in-process-api.ts";
 
 /** Chromium never resolves names outside this machine during tests. */
 export const TEST_CHROMIUM_ARGS = ["--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"];
@@ -28,33 +29,47 @@ export function localFleetEnv(urls: { databaseUrl: string; redisUrl: string }): 
   };
 }
 
-export interface TestStack {
+export interface TestStack<Api extends ApiHandle = AppProcess> {
   apiUrl: string;
   env: Record<string, string>;
   prisma: PrismaClient;
-  api: AppProcess;
+  api: Api;
   workers: AppProcess[];
   dispatchers: AppProcess[];
   startWorker(extraEnv?: Record<string, string>): Promise<AppProcess>;
-  startApi(extraEnv?: Record<string, string>): Promise<AppProcess>;
+  /** Another API on the same fleet, run the way this stack runs its first one. */
+  startApi(extraEnv?: Record<string, string>): Promise<Api>;
   /** A webhook dispatcher (none start by default: most tests send no webhooks). */
   startDispatcher(extraEnv?: Record<string, string>): Promise<AppProcess>;
   newWorkspace(name?: string): Promise<{ workspaceId: string; apiKey: string }>;
   stop(): Promise<void>;
 }
 
+export interface TestStackOptions {
+  workers?: number;
+  dispatchers?: number;
+  env?: Record<string, string>;
+  /**
+   * "in-process" runs the API inside the test's process (startInProcessApi): for files that only talk to it over HTTP,
+   * it saves a process start. Workers and dispatchers are always processes of their own.
+   */
+  api?: "process" | "in-process";
+}
+
 /**
  * A whole browserfleet for one test file: its own database and queue prefix (so files run
  * in parallel and again), the real API and worker processes, real Postgres, Redis, Chromium.
  */
-export async function startTestStack(options: { workers?: number; dispatchers?: number; env?: Record<string, string> } = {}): Promise<TestStack> {
+export function startTestStack(options: TestStackOptions & { api: "in-process" }): Promise<TestStack<ApiHandle>>;
+export function startTestStack(options?: TestStackOptions & { api?: "process" }): Promise<TestStack>;
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack<ApiHandle>> {
   const database = await createTemporaryDatabase();
   const env: Record<string, string> = {
     ...localFleetEnv({ databaseUrl: database.url, redisUrl: process.env.REDIS_URL ?? "redis://127.0.0.1:6379" }),
     ...options.env,
   };
   const prisma = createPrismaClient(database.url);
-  const started: AppProcess[] = [];
+  const started: ApiHandle[] = [];
   const workers: AppProcess[] = [];
   const startWorker = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
     const worker = await startApp("worker", { ...env, ...extraEnv });
@@ -69,8 +84,8 @@ export async function startTestStack(options: { workers?: number; dispatchers?: 
     dispatchers.push(dispatcher);
     return dispatcher;
   };
-  const startApi = async (extraEnv: Record<string, string> = {}): Promise<AppProcess> => {
-    const api = await startApp("api", { ...env, ...extraEnv });
+  const startApi = async (extraEnv: Record<string, string> = {}): Promise<ApiHandle> => {
+    const api = options.api === "in-process" ? await startInProcessApi({ ...env, ...extraEnv }) : await startApp("api", { ...env, ...extraEnv });
     started.push(api);
     return api;
   };
@@ -83,7 +98,7 @@ export async function startTestStack(options: { workers?: number; dispatchers?: 
     ]);
     const failed = launched.find((l) => l.status === "rejected");
     if (failed) throw failed.reason;
-    const api = (launched[0] as PromiseFulfilledResult<AppProcess>).value;
+    const api = (launched[0] as PromiseFulfilledResult<ApiHandle>).value;
     return {
       apiUrl: `http://127.0.0.1:${api.port}`,
       env,

@@ -1,85 +1,9 @@
-import type { AddressInfo } from "node:net";
 import { loadConfig } from "@browserfleet/config";
-import { createHostLookup } from "@browserfleet/core";
-import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
-import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
-import { closeServer, createLogger, createMetricsRegistry, exitOnConfigError, listen, onShutdownSignal } from "@browserfleet/runtime";
-import { buildApp } from "./app.ts";
-import { JobWaiter } from "./jobs/job-waiter.ts";
-import { configureServer } from "./http/configure-server.ts";
-import { listAppRoutes } from "./openapi/list-app-routes.ts";
-import { startIdempotencySweep } from "./idempotency/idempotency-sweep.ts";
-import { startResultRetentionSweep } from "./results/result-retention-sweep.ts";
-import { RateLimiter } from "./http/rate-limiter.ts";
-import { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
+import { createLogger, exitOnConfigError, onShutdownSignal } from "@browserfleet/runtime";
+import { startApiService } from "./api-service.ts";
 
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "api", maxBufferedBytes: config.LOG_MAX_BUFFERED_BYTES });
-// Every dependency call is bounded, so a dead Postgres or Redis becomes a prompt 503, never a hang.
-const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
-const redis = createRedisConnection(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, connectionName: "api" });
-const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "api-events" });
-const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS, failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
-const admission = new AdmissionController({ redis, queue: pageQueue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
-const jobWaiter = new JobWaiter({
-  subscriber,
-  prefix: config.QUEUE_PREFIX,
-  isTerminal: (jobId) => isJobTerminal(prisma, jobId),
-  pollMs: 2_000,
-  logger,
-});
-for (const [name, emitter] of [["redis", redis], ["redis-events", subscriber], ["page-queue", pageQueue]] as const) {
-  emitter.on("error", (err: Error) => logger.warn({ err: { message: err.message }, connection: name }, "redis connection error"));
-}
-jobWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to job events"));
-const keyUsage = new KeyUsageRecorder({ prisma, logger, intervalMs: config.API_KEY_USAGE_FLUSH_MS });
-keyUsage.start();
-// Counters live in Redis under QUEUE_PREFIX, so every replica of one fleet shares them.
-const rateLimits = {
-  requests: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:requests`, windowSeconds: 60, timeoutMs: 1_500 }),
-  submissions: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:submissions`, windowSeconds: 1, timeoutMs: 1_500 }),
-};
-const idempotencySweep = startIdempotencySweep({ prisma, logger, intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS });
-const blobs = createBlobStores(prisma, config);
-const retentionSweep = startResultRetentionSweep({ prisma, stores: blobs, logger, retentionDays: config.RESULT_RETENTION_DAYS, intervalMs: config.RESULT_SWEEP_INTERVAL_MS });
+const api = await startApiService(config, logger);
 
-let draining = false;
-const app = buildApp({
-  config,
-  logger,
-  prisma,
-  redis,
-  pageQueue,
-  admission,
-  jobWaiter,
-  registry: createMetricsRegistry("api", logger),
-  targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) },
-  isDraining: () => draining,
-  rateLimits,
-  keyUsage,
-  blobs,
-});
-const server = await listen(app, config.HOST, config.PORT);
-configureServer(server, config, logger);
-logger.debug({ routes: listAppRoutes(app) }, "api routes");
-logger.info({ port: (server.address() as AddressInfo).port, host: config.HOST, allow_loopback_targets: config.ALLOW_LOOPBACK_TARGETS }, "api listening");
-if (config.ALLOW_LOOPBACK_TARGETS) logger.warn("ALLOW_LOOPBACK_TARGETS is on: 127.0.0.0/8 and ::1 pass the SSRF guard (local use and tests only)");
-
-onShutdownSignal({
-  logger,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  beforeDrain: () => (draining = true),
-  steps: [
-    // Waiters first: long-polls answer their job's current state and sync calls a 503 with job_id, so the server can close.
-    { name: "wake-waiters", run: () => jobWaiter.close() },
-    // Half the budget for open answers, so the steps after it still fit in SHUTDOWN_TIMEOUT_MS.
-    { name: "http", run: () => closeServer(server, { forceAfterMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }) },
-    { name: "key-usage", run: () => keyUsage.close() },
-    { name: "idempotency-sweep", run: () => idempotencySweep.stop() },
-    { name: "result-retention-sweep", run: () => retentionSweep.stop() },
-    { name: "queue", run: () => pageQueue.close() },
-    { name: "redis", run: () => redis.quit() },
-    { name: "blob-store", run: async () => blobs.close() },
-    { name: "postgres", run: () => prisma.$disconnect() },
-  ],
-});
+onShutdownSignal({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, beforeDrain: api.beginDrain, steps: api.shutdownSteps });

@@ -35,7 +35,8 @@ describe("job events", () => {
     await subscribeJobEvents(subscribers[1]!, prefix, { finished: (jobId) => finished.push(jobId) });
     await announceJobCancelled(publisher, prefix, "job-1");
     await announceJobFinished(publisher, prefix, "job-2");
-    await expect.poll(() => finished).toEqual(["job-2"]);
+    // A bound on the wait only, roomy for a loaded machine: the event arrives or the test fails.
+    await expect.poll(() => finished, { timeout: 15_000 }).toEqual(["job-2"]);
     expect(await publisher.call("PUBSUB", "NUMSUB", `${prefix}:events:job-cancelled`, `${prefix}:events:job-finished`)).toEqual([
       `${prefix}:events:job-cancelled`,
       0,

@@ -1,5 +1,5 @@
 import { pino, type Logger as PinoLogger } from "pino";
-import { createLogDestination, type LogDestination } from "./log-destination.ts";
+import { createLogDestination, type LogDestination, type LogStream } from "./log-destination.ts";
 
 export type { PinoLogger };
 
@@ -10,10 +10,11 @@ export const DEFAULT_LOG_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
  * pino JSON to stdout; every process tags its lines with its name. Logging never blocks the
  * event loop or the exit: lines a slow or vanished reader cannot take are dropped and counted.
  */
-export function createLogger(options: { level: string; process: string; maxBufferedBytes?: number }): PinoLogger {
+export function createLogger(options: { level: string; process: string; maxBufferedBytes?: number; stream?: LogStream }): PinoLogger {
   // Node's own warnings go to stderr: a reader that has gone (EPIPE) must not crash a process mid-drain.
   process.stderr.on("error", () => undefined);
-  const destination = createLogDestination(process.stdout, {
+  // `stream` is for an app run inside another process (a test's): its lines go there instead of stdout.
+  const destination = createLogDestination(options.stream ?? process.stdout, {
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_LOG_MAX_BUFFERED_BYTES,
     onDropsEnded: (dropped) => logger.warn({ dropped_lines: dropped }, "log lines were dropped: stdout was not being read fast enough"),
   });

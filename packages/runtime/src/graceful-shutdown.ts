@@ -24,30 +24,40 @@ export function onShutdownSignal(options: { logger: Logger; timeoutMs: number; b
       options.logger.error({ timeout_ms: options.timeoutMs }, "shutdown timed out, exiting");
       process.exit(1);
     }, options.timeoutMs);
-    let code = 0;
-    try {
-      options.beforeDrain?.();
-    } catch (err) {
-      code = 1;
-      options.logger.error({ err }, "shutdown hook failed");
-    }
-    options.logger.info({ signal }, "shutting down: draining in-flight work");
-    for (const step of options.steps) {
-      try {
-        await step.run();
-      } catch (err) {
-        code = 1;
-        options.logger.error({ err, step: step.name }, "shutdown step failed");
-      }
-    }
-    options.logger.info("shutdown complete");
+    const ok = await drain({ ...options, signal });
     // Bounded, and the deadline above still stands: a reader that does not read cannot hold the exit.
     await flushLogs(options.logger);
-    process.exit(code);
+    process.exit(ok ? 0 : 1);
   };
   process.on("SIGTERM", () => void stop("SIGTERM"));
   process.on("SIGINT", () => void stop("SIGINT"));
   exitWithSupervisor(() => void stop("supervisor-gone"));
+}
+
+/**
+ * The drain itself, without the signal, the deadline or the exit: beforeDrain, then every step in order, each
+ * failure logged and the rest still run. True when nothing failed. onShutdownSignal runs it for a process; an app
+ * composed inside a test's process is stopped with it too.
+ */
+export async function drain(options: { logger: Logger; beforeDrain?: () => void; steps: ShutdownStep[]; signal?: string }): Promise<boolean> {
+  let ok = true;
+  try {
+    options.beforeDrain?.();
+  } catch (err) {
+    ok = false;
+    options.logger.error({ err }, "shutdown hook failed");
+  }
+  options.logger.info({ signal: options.signal }, "shutting down: draining in-flight work");
+  for (const step of options.steps) {
+    try {
+      await step.run();
+    } catch (err) {
+      ok = false;
+      options.logger.error({ err, step: step.name }, "shutdown step failed");
+    }
+  }
+  options.logger.info("shutdown complete");
+  return ok;
 }
 
 /** Only when spawned with an IPC channel (our supervisor does so; Kubernetes and plain shells do not). */

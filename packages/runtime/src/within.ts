@@ -8,7 +8,7 @@ export function settleWithin<T, F>(promise: Promise<T>, ms: number, onTimeout: (
       try {
         resolve(onTimeout());
       } catch (err) {
-        reject(err instanceof Error ? err : new Error(String(err)));
+        reject(err);
       }
     }, ms);
     promise.then(
@@ -16,9 +16,10 @@ export function settleWithin<T, F>(promise: Promise<T>, ms: number, onTimeout: (
         clearTimeout(timer);
         resolve(value);
       },
+      // As it is, Error or not: callers tell a library's own rejection values apart (rate-limiter-flexible's RateLimiterRes).
       (err: unknown) => {
         clearTimeout(timer);
-        reject(err instanceof Error ? err : new Error(String(err)));
+        reject(err);
       },
     );
   });

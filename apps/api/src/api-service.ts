@@ -1,0 +1,104 @@
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { AppConfig } from "@browserfleet/config";
+import { createHostLookup } from "@browserfleet/core";
+import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
+import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
+import { backingServiceChecks, closeServer, createMetricsRegistry, listen, runReadinessChecks, type PinoLogger, type ReadinessReport, type ShutdownStep } from "@browserfleet/runtime";
+import { buildApp } from "./app.ts";
+import { configureServer } from "./http/configure-server.ts";
+import { RateLimiter } from "./http/rate-limiter.ts";
+import { startIdempotencySweep } from "./idempotency/idempotency-sweep.ts";
+import { JobWaiter } from "./jobs/job-waiter.ts";
+import { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
+import { listAppRoutes } from "./openapi/list-app-routes.ts";
+import { startResultRetentionSweep } from "./results/result-retention-sweep.ts";
+
+/** A running API: its server, and the drain that stops it (in order, as SIGTERM runs it). */
+export interface ApiService {
+  server: Server;
+  port: number;
+  /** From now on readiness fails and new connections are closed; what is in flight still finishes. */
+  beginDrain(): void;
+  /** What GET /readyz would answer now (Postgres and Redis both answering), without a request. */
+  readiness(): Promise<ReadinessReport>;
+  /** The drain, step by step: waiters, HTTP, background work, then the connections. */
+  shutdownSteps: ShutdownStep[];
+}
+
+/**
+ * Builds every dependency of the API from its config, mounts the routes (buildApp) and listens. main.ts runs it as
+ * the process; an API-only test runs it inside the test's own process, with the same code and the same drain.
+ */
+export async function startApiService(config: AppConfig, logger: PinoLogger): Promise<ApiService> {
+  // Every dependency call is bounded, so a dead Postgres or Redis becomes a prompt 503, never a hang.
+  const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
+  const redis = createRedisConnection(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, connectionName: "api" });
+  const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "api-events" });
+  const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS, failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
+  const admission = new AdmissionController({ redis, queue: pageQueue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
+  const jobWaiter = new JobWaiter({
+    subscriber,
+    prefix: config.QUEUE_PREFIX,
+    isTerminal: (jobId) => isJobTerminal(prisma, jobId),
+    pollMs: 2_000,
+    logger,
+  });
+  for (const [name, emitter] of [["redis", redis], ["redis-events", subscriber], ["page-queue", pageQueue]] as const) {
+    emitter.on("error", (err: Error) => logger.warn({ err: { message: err.message }, connection: name }, "redis connection error"));
+  }
+  jobWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to job events"));
+  const keyUsage = new KeyUsageRecorder({ prisma, logger, intervalMs: config.API_KEY_USAGE_FLUSH_MS });
+  keyUsage.start();
+  // Counters live in Redis under QUEUE_PREFIX, so every replica of one fleet shares them.
+  const rateLimits = {
+    requests: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:requests`, windowSeconds: 60, timeoutMs: 1_500 }),
+    submissions: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:submissions`, windowSeconds: 1, timeoutMs: 1_500 }),
+  };
+  const idempotencySweep = startIdempotencySweep({ prisma, logger, intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS });
+  const blobs = createBlobStores(prisma, config);
+  const retentionSweep = startResultRetentionSweep({ prisma, stores: blobs, logger, retentionDays: config.RESULT_RETENTION_DAYS, intervalMs: config.RESULT_SWEEP_INTERVAL_MS });
+
+  let draining = false;
+  const app = buildApp({
+    config,
+    logger,
+    prisma,
+    redis,
+    pageQueue,
+    admission,
+    jobWaiter,
+    registry: createMetricsRegistry("api", logger),
+    targetPolicy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) },
+    isDraining: () => draining,
+    rateLimits,
+    keyUsage,
+    blobs,
+  });
+  const server = await listen(app, config.HOST, config.PORT);
+  configureServer(server, config, logger);
+  const port = (server.address() as AddressInfo).port;
+  logger.debug({ routes: listAppRoutes(app) }, "api routes");
+  logger.info({ port, host: config.HOST, allow_loopback_targets: config.ALLOW_LOOPBACK_TARGETS }, "api listening");
+  if (config.ALLOW_LOOPBACK_TARGETS) logger.warn("ALLOW_LOOPBACK_TARGETS is on: 127.0.0.0/8 and ::1 pass the SSRF guard (local use and tests only)");
+
+  return {
+    server,
+    port,
+    beginDrain: () => (draining = true),
+    readiness: () => runReadinessChecks(backingServiceChecks({ postgres: prisma, redis }), draining),
+    shutdownSteps: [
+      // Waiters first: long-polls answer their job's current state and sync calls a 503 with job_id, so the server can close.
+      { name: "wake-waiters", run: () => jobWaiter.close() },
+      // Half the budget for open answers, so the steps after it still fit in SHUTDOWN_TIMEOUT_MS.
+      { name: "http", run: () => closeServer(server, { forceAfterMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }) },
+      { name: "key-usage", run: () => keyUsage.close() },
+      { name: "idempotency-sweep", run: () => idempotencySweep.stop() },
+      { name: "result-retention-sweep", run: () => retentionSweep.stop() },
+      { name: "queue", run: () => pageQueue.close() },
+      { name: "redis", run: () => redis.quit() },
+      { name: "blob-store", run: async () => blobs.close() },
+      { name: "postgres", run: () => prisma.$disconnect() },
+    ],
+  };
+}
