@@ -6,6 +6,7 @@ import { defineConfig } from "vitest/config";
 const unit = [
   "packages/core/test/**/*.test.ts",
   "packages/runtime/test/within.test.ts",
+  "packages/config/test/load-config.test.ts",
   "apps/api/test/json-chunks.test.ts",
   "apps/api/test/idempotent-routes.test.ts",
   "apps/worker/test/context-lanes.test.ts",
