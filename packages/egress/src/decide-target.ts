@@ -1,5 +1,5 @@
 import { isIP } from "node:net";
-import { isAddressAllowed, type HostLookup } from "@browserfleet/core";
+import { isAddressAllowed, stripIpv6Brackets, type HostLookup } from "@browserfleet/core";
 import { settleWithin } from "@browserfleet/runtime";
 
 /** What the egress proxy lets Chromium connect to; the same policy as the render guard's. */
@@ -24,7 +24,7 @@ const DEFAULT_LOOKUP_TIMEOUT_MS = 10_000;
  * connect to the returned address (never the name), so a second resolution cannot rebind it.
  */
 export async function decideTarget(host: string, port: number, policy: EgressPolicy): Promise<EgressDecision> {
-  const bare = host.startsWith("[") && host.endsWith("]") ? host.slice(1, -1) : host;
+  const bare = stripIpv6Brackets(host);
   if (bare === "") return { kind: "refused", reason: "the target has no host" };
   let addresses: string[];
   if (isIP(bare) !== 0) {
