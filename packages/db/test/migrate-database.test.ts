@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "@browserfleet/config";
-import pg from "pg";
 import { afterAll, describe, expect, it } from "vitest";
 import { DEFAULT_MIGRATIONS_DIR, ensureDatabase, migrateDatabase, MigrationError } from "../src/index.ts";
 import { quoteIdentifier, withDatabase } from "../src/migrations/database-url.ts";
 import { migrationChecksum, readMigrationFolders } from "../src/migrations/read-migration-folders.ts";
+import { copyOfMigrations, query } from "./migration-scratch.ts";
 
 const baseUrl = loadConfig().DATABASE_URL;
 const databases: string[] = [];
@@ -17,24 +16,6 @@ function freshDatabaseUrl(): string {
   const name = `bf_test_${randomBytes(8).toString("hex")}`;
   databases.push(name);
   return withDatabase(baseUrl, name);
-}
-
-async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
-/** A private copy of the repo's migrations that a test may edit or extend. */
-async function copyOfMigrations(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "bf-migrations-"));
-  tempDirs.push(dir);
-  await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
-  return dir;
 }
 
 afterAll(async () => {
@@ -105,7 +86,7 @@ describe("migrateDatabase", () => {
   });
 
   it("refuses to run when an applied migration's script was edited", async () => {
-    const dir = await copyOfMigrations();
+    const dir = await copyOfMigrations(tempDirs);
     const url = freshDatabaseUrl();
     await ensureDatabase(url);
     await migrateDatabase(url, { migrationsDir: dir });
@@ -118,7 +99,7 @@ describe("migrateDatabase", () => {
   });
 
   it("applies a later migration, and rolls back one that fails without recording it", async () => {
-    const dir = await copyOfMigrations();
+    const dir = await copyOfMigrations(tempDirs);
     const url = freshDatabaseUrl();
     await ensureDatabase(url);
     await migrateDatabase(url, { migrationsDir: dir });

@@ -1,14 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { cp, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadConfig } from "@browserfleet/config";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_MIGRATIONS_DIR } from "../src/index.ts";
 import { quoteIdentifier, withDatabase } from "../src/migrations/database-url.ts";
 import { readMigrationFolders } from "../src/migrations/read-migration-folders.ts";
 import { ensureTemplateDatabase, forgetTemplateDatabases, templateDatabaseName } from "../src/testing/template-database.ts";
+import { copyOfMigrations, query } from "./migration-scratch.ts";
 
 // Every template here is built from a private copy of the migrations with one extra migration of this run's own,
 // so its name is this file's alone: the shared template other test files copy from is never touched.
@@ -17,21 +15,9 @@ const maintenanceUrl = withDatabase(baseUrl, "postgres");
 const tempDirs: string[] = [];
 const databases = new Set<string>();
 
-async function query<T extends pg.QueryResultRow>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query<T>(sql, params)).rows;
-  } finally {
-    await client.end();
-  }
-}
-
 /** The repo's migrations plus one that creates a table named for this run, in a folder a test may change. */
 async function privateMigrations(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), "bf-template-"));
-  tempDirs.push(dir);
-  await cp(DEFAULT_MIGRATIONS_DIR, dir, { recursive: true });
+  const dir = await copyOfMigrations(tempDirs);
   await addMigration(dir, "99990101000000_template_probe", `CREATE TABLE "template_probe_${randomBytes(6).toString("hex")}" (id int);\n`);
   return dir;
 }
@@ -78,9 +64,7 @@ describe("templateDatabaseName", () => {
   it("is the same for the same migrations and changes when one is edited or added", async () => {
     const name = await templateDatabaseName(migrations);
     expect(name).toMatch(/^bf_tpl_[0-9a-f]{16}$/);
-    const copy = await mkdtemp(path.join(tmpdir(), "bf-template-"));
-    tempDirs.push(copy);
-    await cp(migrations, copy, { recursive: true });
+    const copy = await copyOfMigrations(tempDirs, migrations);
     expect(await templateDatabaseName(copy)).toBe(name);
 
     await writeFile(path.join(copy, "99990101000000_template_probe", "migration.sql"), "CREATE TABLE edited (id int);\n");
