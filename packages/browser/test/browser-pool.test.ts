@@ -25,8 +25,10 @@ afterAll(async () => {
 
 const simple = (p: BrowserPool) => p.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/simple`), guard));
 
-describe("BrowserPool", () => {
-  it("shares one launch between concurrent first callers", async () => {
+// Every test has its own pool (and only the crash test asks for /hang), so they run at the same time; the first
+// runs alone before them (it.sequential), so its three concurrent first renders do not compete with the others' launches.
+describe.concurrent("BrowserPool", () => {
+  it.sequential("shares one launch between concurrent first callers", async () => {
     const p = pool();
     const results = await Promise.all([simple(p), simple(p), simple(p)]);
     expect(results.every((r) => r.ok)).toBe(true);

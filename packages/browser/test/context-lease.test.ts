@@ -40,7 +40,8 @@ async function jarTitle(p: BrowserPool, path: string, lease: ContextLeaseOptions
   return result.title;
 }
 
-describe("BrowserPool shared contexts", () => {
+// Every test has its own pool (and only the crash test asks for /hang), so they run at the same time.
+describe.concurrent("BrowserPool shared contexts", () => {
   it("shares one context between the pages of one key: a cookie set by the first is sent by the second", async () => {
     const p = pool();
     await jarTitle(p, "/set?v=one", { shareKey: JOB_A });

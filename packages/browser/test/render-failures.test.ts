@@ -30,6 +30,8 @@ afterAll(async () => {
 beforeEach(() => site.resetCounters());
 
 describe("renderPage failures", () => {
+  // The it.concurrent tests, one run of consecutive ones, read neither the site's counters nor the pool's stats, so
+  // they run at the same time; the others run alone, before or after them, since they count what the site and pool saw.
   it("times out on a page that never answers, and the pool renders the next page", async () => {
     const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${site.origin}/hang`, { timeoutMs: 2_000 }), guard));
     expect(result).toMatchObject({ ok: false, errorCode: "TIMEOUT" });
@@ -40,7 +42,7 @@ describe("renderPage failures", () => {
     expect(pool.stats().openContexts).toBe(0);
   });
 
-  it("times out when extraction, not navigation, runs past the budget", async () => {
+  it.concurrent("times out when extraction, not navigation, runs past the budget", async () => {
     const result = await pool.withContext((ctx) =>
       renderPage(
         ctx,
@@ -56,7 +58,7 @@ describe("renderPage failures", () => {
     expect(withoutScreenshot).toMatchObject({ ok: true, title: "font" });
   });
 
-  it("fails navigation with a clear message when the connection is refused", async () => {
+  it.concurrent("fails navigation with a clear message when the connection is refused", async () => {
     const port = await closedPort();
     const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`http://127.0.0.1:${port}/`), guard));
     expect(result).toMatchObject({
@@ -66,7 +68,7 @@ describe("renderPage failures", () => {
     });
   });
 
-  it("fails navigation when the host name does not resolve", async () => {
+  it.concurrent("fails navigation when the host name does not resolve", async () => {
     const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest("http://no-such-host.invalid/"), guard));
     expect(result).toMatchObject({
       ok: false,
@@ -75,7 +77,7 @@ describe("renderPage failures", () => {
     });
   });
 
-  it("fails navigation when the URL answers with a download", async () => {
+  it.concurrent("fails navigation when the URL answers with a download", async () => {
     const result = await pool.withContext((ctx) => renderPage(ctx, renderRequest(`${local.origin}/file`), guard));
     expect(result).toMatchObject({ ok: false, errorCode: "NAVIGATION_FAILED" });
     expect(!result.ok && result.errorMessage).toMatch(/download/);

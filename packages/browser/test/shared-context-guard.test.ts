@@ -3,20 +3,13 @@ import { contextShareKey, renderPage, type BrowserPool, type ContextLeaseOptions
 import type { EgressProxy } from "@browserfleet/egress";
 import { html, loopbackGuard, renderRequest, startLocalServer, testEgress, testPool, type LocalServer } from "./helpers.ts";
 
-// Server A is the site being scraped; server B stands for an internal address no page may reach.
-let serverA: LocalServer;
-let serverB: LocalServer;
-let proxy: EgressProxy;
-let pool: BrowserPool;
-let proxiedPool: BrowserPool;
-const refuseB = (): ReturnType<typeof loopbackGuard> => loopbackGuard([serverB.port]);
 const HEAVY = ["/pic.png", "/font.woff2", "/clip.webm"];
 // A 1x1 transparent PNG.
 const PIXEL = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=", "base64");
 
-beforeAll(async () => {
-  serverB = await startLocalServer();
-  serverA = await startLocalServer((req, res) => {
+/** Server A is the site being scraped; server B stands for an internal address no page may reach. */
+function startServerA(serverB: LocalServer): Promise<LocalServer> {
+  return startLocalServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://a");
     const b = serverB.origin;
     if (url.pathname === "/gallery") {
@@ -34,90 +27,132 @@ beforeAll(async () => {
     }
     html(res, "<title>A</title>");
   });
-  proxy = await testEgress([serverB.port]);
-  // Shared contexts live for the whole file, however slowly a loaded machine renders.
-  pool = testPool({ contextIdleMs: 600_000 });
-  proxiedPool = testPool({ egress: proxy, contextIdleMs: 600_000 });
-  await Promise.all([pool.start(), proxiedPool.start()]);
-});
+}
 
-afterAll(async () => {
-  await Promise.all([pool?.close(), proxiedPool?.close()]);
-  await proxy?.close();
-  await Promise.all([serverA?.close(), serverB?.close()]);
-});
+interface Setup {
+  serverA: LocalServer;
+  serverB: LocalServer;
+  /** Behind its own egress proxy (refusing B) when the block asked for one. */
+  pool: BrowserPool;
+}
 
-beforeEach(() => {
-  for (const server of [serverA, serverB]) {
-    server.requests.length = 0;
-    server.connections = 0;
-  }
-});
+/**
+ * Servers A and B and a started pool for the describe block it is called in, reset before each of its tests.
+ * Each block has its own, so the blocks run at the same time while a block's tests run one after another.
+ */
+function useSetup(proxied: boolean): Setup {
+  let setup: Setup | undefined;
+  let proxy: EgressProxy | undefined;
+  beforeAll(async () => {
+    const serverB = await startLocalServer();
+    const serverA = await startServerA(serverB);
+    proxy = proxied ? await testEgress([serverB.port]) : undefined;
+    // Shared contexts live for the whole file, however slowly a loaded machine renders.
+    const pool = testPool({ ...(proxy === undefined ? {} : { egress: proxy }), contextIdleMs: 600_000 });
+    setup = { serverA, serverB, pool };
+    await pool.start();
+  });
+  afterAll(async () => {
+    await setup?.pool.close();
+    await proxy?.close();
+    await Promise.all([setup?.serverA.close(), setup?.serverB.close()]);
+  });
+  beforeEach(() => {
+    for (const server of [setup?.serverA, setup?.serverB]) {
+      if (server === undefined) continue;
+      server.requests.length = 0;
+      server.connections = 0;
+    }
+  });
+  const ready = (): Setup => {
+    if (setup === undefined) throw new Error("the servers and pool are not ready before beforeAll");
+    return setup;
+  };
+  return {
+    get serverA() {
+      return ready().serverA;
+    },
+    get serverB() {
+      return ready().serverB;
+    },
+    get pool() {
+      return ready().pool;
+    },
+  };
+}
 
-function render(p: BrowserPool, path: string, lease: ContextLeaseOptions, guard = refuseB()): Promise<RenderResult> {
-  return p.withContext((ctx) => renderPage(ctx, renderRequest(`${serverA.origin}${path}`, { formats: ["text"] }), guard), lease);
+const refuseB = (s: Setup): ReturnType<typeof loopbackGuard> => loopbackGuard([s.serverB.port]);
+
+function render(s: Setup, path: string, lease: ContextLeaseOptions, guard = refuseB(s)): Promise<RenderResult> {
+  return s.pool.withContext((ctx) => renderPage(ctx, renderRequest(`${s.serverA.origin}${path}`, { formats: ["text"] }), guard), lease);
 }
 
 /** Gives late requests (images, frames, fetches) time to be made, so a leak would show. */
 const settle = () => new Promise((resolve) => setTimeout(resolve, 500));
 
-describe("blockResources", () => {
-  it("aborts images, media and fonts, and the page still renders", async () => {
-    const blocked = await render(pool, "/gallery", { shareKey: contextShareKey("ws_1", "block"), blockResources: true });
+describe.concurrent("blockResources", () => {
+  const s = useSetup(false);
+
+  it.sequential("aborts images, media and fonts, and the page still renders", async () => {
+    const blocked = await render(s, "/gallery", { shareKey: contextShareKey("ws_1", "block"), blockResources: true });
     expect(blocked).toMatchObject({ ok: true, title: "gallery", text: "gallery text" });
     await settle();
-    expect(serverA.requests).toEqual(["/gallery"]);
+    expect(s.serverA.requests).toEqual(["/gallery"]);
 
     // The same page without blocking does fetch them, so the assertion above is not vacuous.
-    serverA.requests.length = 0;
-    expect(await render(pool, "/gallery", { shareKey: contextShareKey("ws_1", "no-block") })).toMatchObject({ ok: true });
+    s.serverA.requests.length = 0;
+    expect(await render(s, "/gallery", { shareKey: contextShareKey("ws_1", "no-block") })).toMatchObject({ ok: true });
     await settle();
-    expect(serverA.requests).toEqual(expect.arrayContaining(["/gallery", "/pic.png", "/font.woff2"]));
+    expect(s.serverA.requests).toEqual(expect.arrayContaining(["/gallery", "/pic.png", "/font.woff2"]));
   });
 
-  it("works for a private context too", async () => {
-    expect(await render(pool, "/gallery", { blockResources: true })).toMatchObject({ ok: true, title: "gallery" });
+  it.sequential("works for a private context too", async () => {
+    expect(await render(s, "/gallery", { blockResources: true })).toMatchObject({ ok: true, title: "gallery" });
     await settle();
-    expect(serverA.requests.filter((path) => HEAVY.includes(path))).toEqual([]);
+    expect(s.serverA.requests.filter((path) => HEAVY.includes(path))).toEqual([]);
   });
 });
 
-describe.each([
+describe.concurrent.each([
   { name: "render guard", proxied: false },
   { name: "render guard and egress proxy", proxied: true },
 ])("SSRF guard in a shared context: $name", ({ proxied }) => {
-  it.each([false, true])("keeps a refused host refused for every page of the context (blockResources %s)", async (blockResources) => {
-    const p = proxied ? proxiedPool : pool;
+  const s = useSetup(proxied);
+
+  it.sequential.each([false, true])("keeps a refused host refused for every page of the context (blockResources %s)", async (blockResources) => {
+    const p = s.pool;
     const lease = { shareKey: contextShareKey("ws_1", `ssrf-${proxied}-${blockResources}`), blockResources };
     const created = p.stats().contextsCreated;
     // One guard function for the job, as its verdict cache would be shared; a fresh one per page must refuse the same.
-    const jobGuard = refuseB();
-    for (const guard of [jobGuard, jobGuard, refuseB()]) {
-      expect(await render(p, "/", lease, guard)).toMatchObject({ ok: true, title: "A" });
-      const direct = await p.withContext((ctx) => renderPage(ctx, renderRequest(`${serverB.origin}/secret`), guard), lease);
+    const jobGuard = refuseB(s);
+    for (const guard of [jobGuard, jobGuard, refuseB(s)]) {
+      expect(await render(s, "/", lease, guard)).toMatchObject({ ok: true, title: "A" });
+      const direct = await p.withContext((ctx) => renderPage(ctx, renderRequest(`${s.serverB.origin}/secret`), guard), lease);
       expect(direct).toMatchObject({ ok: false, errorCode: "URL_NOT_ALLOWED" });
-      const redirected = await render(p, "/to-b", lease, guard);
+      const redirected = await render(s, "/to-b", lease, guard);
       expect(redirected).toMatchObject({ ok: false, errorCode: "URL_NOT_ALLOWED" });
-      expect(!redirected.ok && redirected.errorMessage).toBe(`redirect to ${serverB.origin}/secret is not allowed: port ${serverB.port} is refused by the test guard`);
-      expect(await render(p, "/reaches-b", lease, guard)).toMatchObject({ ok: true, text: "content" });
+      expect(!redirected.ok && redirected.errorMessage).toBe(`redirect to ${s.serverB.origin}/secret is not allowed: port ${s.serverB.port} is refused by the test guard`);
+      expect(await render(s, "/reaches-b", lease, guard)).toMatchObject({ ok: true, text: "content" });
     }
     await settle();
-    expect(serverB.requests).toEqual([]);
-    if (proxied) expect(serverB.connections).toBe(0);
+    expect(s.serverB.requests).toEqual([]);
+    if (proxied) expect(s.serverB.connections).toBe(0);
     expect(p.stats().contextsCreated).toBe(created + 1);
   });
 });
 
-describe("egress proxy behind a reused context", () => {
-  it("reports an https redirect hop the proxy refused as URL_NOT_ALLOWED on every page of the context", async () => {
+describe.concurrent("egress proxy behind a reused context", () => {
+  const s = useSetup(true);
+
+  it.sequential("reports an https redirect hop the proxy refused as URL_NOT_ALLOWED on every page of the context", async () => {
     const lease = { shareKey: contextShareKey("ws_1", "egress") };
-    const target = `https://127.0.0.1:${serverB.port}/secret`;
+    const target = `https://127.0.0.1:${s.serverB.port}/secret`;
     // The render guard lets everything through here: only the proxy, found through the context's egress link, refuses.
     for (let page = 0; page < 3; page += 1) {
-      const result = await render(proxiedPool, `/to-url?u=${encodeURIComponent(target)}`, lease, loopbackGuard());
+      const result = await render(s, `/to-url?u=${encodeURIComponent(target)}`, lease, loopbackGuard());
       expect(result).toMatchObject({ ok: false, errorCode: "URL_NOT_ALLOWED" });
-      expect(!result.ok && result.errorMessage).toBe(`redirect to ${target} is not allowed: port ${serverB.port} is refused by the test guard`);
+      expect(!result.ok && result.errorMessage).toBe(`redirect to ${target} is not allowed: port ${s.serverB.port} is refused by the test guard`);
     }
-    expect(serverB.connections).toBe(0);
+    expect(s.serverB.connections).toBe(0);
   });
 });
