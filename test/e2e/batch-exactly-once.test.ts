@@ -1,20 +1,24 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
 import { apiClient } from "../support/http-client.ts";
+import type { ApiHandle } from "../support/in-process-api.ts";
 import { allResults, balanceAndLedger, waitForJob, waitUntil, type Envelope } from "../support/job-polling.ts";
 import { startPrivateRedis, type PrivateRedis } from "../support/private-redis.ts";
 import { startTestStack, type TestStack } from "../support/test-stack.ts";
 
 // The stack runs on a Redis of this file's own, so the test can restart it without touching
-// anyone else's. Short leases and a fast reconciler let lost work come back within seconds.
+// anyone else's. Short leases and a fast reconciler let lost work come back within seconds
+// (the reconciler passes every second and repairs items a second old: what Redis lost comes
+// back within ~2 s of its restart). The API runs in this process: the tests kill workers and
+// restart Redis, never the API, so it needs no process of its own.
 let redis: PrivateRedis;
-let stack: TestStack;
+let stack: TestStack<ApiHandle>;
 let site: FixtureSite;
 
 beforeAll(async () => {
   redis = await startPrivateRedis();
   [stack, site] = await Promise.all([
-    startTestStack({ workers: 1, env: { REDIS_URL: redis.url, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "2000", RECONCILE_GRACE_MS: "2000" } }),
+    startTestStack({ api: "in-process", workers: 1, env: { REDIS_URL: redis.url, JOB_LOCK_MS: "3000", RECONCILE_INTERVAL_MS: "1000", RECONCILE_GRACE_MS: "1000" } }),
     startFixtureSite(),
   ]);
 }, 600_000);
@@ -57,11 +61,10 @@ async function expectExactlyOnce(run: Awaited<ReturnType<typeof startBatch>>, do
 it("finishes a batch exactly once although its worker is SIGKILLed twice", async () => {
   const run = await startBatch("kill");
   await waitUntil(async () => (await progressOf(run.client, run.jobId)) >= 10, 300_000, "10 pages done");
-  await stack.workers[0]!.stop("SIGKILL");
-  await stack.startWorker();
+  // The SIGKILL is sent before the replacement is spawned; its start overlaps only the wait for the exit.
+  await Promise.all([stack.workers[0]!.stop("SIGKILL"), stack.startWorker()]);
   await waitUntil(async () => (await progressOf(run.client, run.jobId)) >= 35, 300_000, "35 pages done");
-  await stack.workers[1]!.stop("SIGKILL");
-  await stack.startWorker();
+  await Promise.all([stack.workers[1]!.stop("SIGKILL"), stack.startWorker()]);
 
   let last = 0;
   const done = await waitForJob(run.client, run.jobId, {

@@ -1,9 +1,11 @@
+import { createWorkspace } from "@browserfleet/db";
 import { expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
 import { allResults, balanceAndLedger, waitForJob, waitUntil } from "../support/job-polling.ts";
 import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
-const ctx = useStackWithSite({ env: { WORKER_CONCURRENCY: "4" } });
+// The API runs in this process: these tests only talk to it over HTTP.
+const ctx = useStackWithSite({ api: "in-process", env: { WORKER_CONCURRENCY: "4" } });
 
 it("completes a batch with failing URLs, each item saying why, progress never going back", async () => {
   const { apiKey, workspaceId } = await ctx.stack.newWorkspace("mixed");
@@ -96,14 +98,17 @@ it("cancels a batch: queued pages never start, running ones stop, nothing unfini
 }, 600_000);
 
 it("admits only the batches the balance covers when 20 arrive at once, and the ledger sums exactly", async () => {
-  const { apiKey, workspaceId } = await ctx.stack.newWorkspace("race");
-  const client = apiClient(ctx.stack.apiUrl, apiKey);
-  const urls = Array.from({ length: 15 }, (_, i) => `${ctx.site.origin}/simple?r=${i}`);
+  // 32 credits and 5-page batches: the same race (20 at once, 6 covered) with a third of the pages
+  // to render as with 100 credits and 15-page batches.
+  const created = await createWorkspace(ctx.stack.prisma, { name: "race", initialCredits: 32 });
+  const workspaceId = created.workspace.id;
+  const client = apiClient(ctx.stack.apiUrl, created.apiKey.key);
+  const urls = Array.from({ length: 5 }, (_, i) => `${ctx.site.origin}/simple?r=${i}`);
   const answers = await Promise.all(Array.from({ length: 20 }, () => client.post("/v1/quick/batch", { urls })));
   const accepted = answers.filter((a) => a.status === 202);
   const refused = answers.filter((a) => a.status === 402);
   expect(accepted.length + refused.length).toBe(20);
-  expect(accepted.length).toBe(6); // 6 × 15 = 90 of the 100 credits; a seventh would need 105
+  expect(accepted.length).toBe(6); // 6 × 5 = 30 of the 32 credits; a seventh would need 35
   expect(refused.every((r) => r.body.code === "INSUFFICIENT_CREDIT")).toBe(true);
 
   const mid = await balanceAndLedger(ctx.stack.prisma, workspaceId);
@@ -112,9 +117,9 @@ it("admits only the batches the balance covers when 20 arrive at once, and the l
 
   const finished = await Promise.all(accepted.map((a) => waitForJob(client, a.body.job_id as string)));
   const charged = finished.reduce((s, j) => s + j.credits_charged, 0);
-  expect(charged).toBe(90);
+  expect(charged).toBe(30);
   const end = await balanceAndLedger(ctx.stack.prisma, workspaceId);
-  expect(end.balance).toBe(10);
+  expect(end.balance).toBe(2);
   expect(end.ledgerSum).toBe(end.balance);
   const jobs = await ctx.stack.prisma.job.count({ where: { workspaceId } });
   expect(jobs).toBe(6);

@@ -7,6 +7,11 @@ import { useStackWithSite } from "../support/use-stack-with-site.ts";
 // A short lock lets a dead worker's page come back quickly.
 const ctx = useStackWithSite({ env: { JOB_LOCK_MS: "3000" } });
 
+/** The sync page's delay: long enough that the worker is killed mid-page (the kill follows its first request within ~50 ms), short since the retry waits it again. */
+const SYNC_PAGE_MS = 2_000;
+/** The batches' page delay: all four pages must be in flight together before the kill (their starts spread well under 1 s even on a loaded machine), and each retry waits it again. */
+const BATCH_PAGE_MS = 5_000;
+
 async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!check()) {
@@ -18,7 +23,7 @@ async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
 it("a sync scrape survives its worker being SIGKILLed mid-page, with exactly one result", async () => {
   const { apiKey, workspaceId } = await ctx.stack.newWorkspace("crash");
   const client = apiClient(ctx.stack.apiUrl, apiKey);
-  const pending = client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/slow?ms=4000`, formats: ["html", "text"] });
+  const pending = client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/slow?ms=${SYNC_PAGE_MS}`, formats: ["html", "text"] });
 
   await waitFor(() => ctx.site.hits("/slow") === 1, 30_000);
   await ctx.stack.workers[0]!.stop("SIGKILL");
@@ -26,10 +31,10 @@ it("a sync scrape survives its worker being SIGKILLed mid-page, with exactly one
 
   const res = await pending;
   expect(res.status, JSON.stringify(res.body)).toBe(200);
-  expect(res.body).toMatchObject({ status: "completed", title: "Slow 4000", cost_credits: 1 });
+  expect(res.body).toMatchObject({ status: "completed", title: `Slow ${SYNC_PAGE_MS}`, cost_credits: 1 });
   expect(ctx.site.hits("/slow")).toBe(2);
 
-  expect(res.body.text).toContain("waited 4000 ms");
+  expect(res.body.text).toContain(`waited ${SYNC_PAGE_MS} ms`);
   const items = await ctx.stack.prisma.jobItem.findMany({ where: { workspaceId } });
   expect(items).toHaveLength(1);
   expect(items[0]).toMatchObject({ status: "completed", attempt: 2 });
@@ -52,7 +57,7 @@ async function slowBatchesInFlight(tag: string): Promise<{ workspaceId: string; 
   const tenants = await Promise.all(["a", "b"].map(async (name) => {
     const { apiKey, workspaceId } = await ctx.stack.newWorkspace(`${tag}-${name}`);
     const client = apiClient(ctx.stack.apiUrl, apiKey);
-    const res = await client.post("/v1/quick/batch", { urls: [1, 2].map((n) => `${ctx.site.origin}/slow?ms=8000&page=${name}${n}`), formats: ["text"] });
+    const res = await client.post("/v1/quick/batch", { urls: [1, 2].map((n) => `${ctx.site.origin}/slow?ms=${BATCH_PAGE_MS}&page=${name}${n}`), formats: ["text"] });
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return { workspaceId, client, jobId: res.body.job_id as string };
   }));
