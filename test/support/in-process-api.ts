@@ -1,7 +1,8 @@
 import type { ChildProcess } from "node:child_process";
 import { loadConfig } from "@browserfleet/config";
-import { createLogger, drain, settleWithin } from "@browserfleet/runtime";
-import { startApiService, type ApiService } from "@browserfleet/api/service";
+import { createLogger, drain, settleWithin, type ReadinessReport } from "@browserfleet/runtime";
+import { startApiService } from "@browserfleet/api/service";
+import { waitUntil } from "./job-polling.ts";
 
 /** What a test sees of an API, whether it runs as a process of its own or inside the test's. */
 export interface ApiHandle {
@@ -18,19 +19,6 @@ export interface ApiHandle {
 
 const MAX_LOG_LINES = 2_000;
 const READY_TIMEOUT_MS = 30_000;
-
-/** Until the API's own readiness checks pass: asked directly, so the wait adds nothing to its request metrics. */
-async function waitUntilReady(api: ApiService, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    const report = await api.readiness();
-    if (report.ready) return;
-    last = JSON.stringify(report.checks);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`the in-process API was not ready within ${timeoutMs} ms: ${last}`);
-}
 
 /**
  * The API in this process: the same composition (`startApiService`: config, dependencies, buildApp, listen) and the
@@ -56,20 +44,23 @@ export async function startInProcessApi(env: Record<string, string>): Promise<Ap
   };
   const logger = createLogger({ level: config.LOG_LEVEL, process: "api", stream });
   const api = await startApiService(config, logger);
-  // Ready as a load balancer would see it (Postgres and Redis answering), not merely listening: requests sent the
-  // moment the port opens would meet Redis connections still being made.
-  await waitUntilReady(api, READY_TIMEOUT_MS);
   let stopped: Promise<void> | undefined;
-  return {
-    name: "api",
-    port: api.port,
-    logs,
-    stop: () =>
-      // The process's own drain (a failed step is logged and the rest still run), bounded like its SHUTDOWN_TIMEOUT_MS;
-      // where the process would then exit, a drain that outlives it is left behind and said so in the logs.
-      (stopped ??= settleWithin(drain({ logger, beforeDrain: api.beginDrain, steps: api.shutdownSteps, signal: "SIGTERM" }), config.SHUTDOWN_TIMEOUT_MS, () => {
-        logger.error({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, "shutdown timed out");
-        return false;
-      }).then(() => undefined)),
-  };
+  const stop = (): Promise<void> =>
+    // The process's own drain (a failed step is logged and the rest still run), bounded like its SHUTDOWN_TIMEOUT_MS;
+    // where the process would then exit, a drain that outlives it is left behind and said so in the logs.
+    (stopped ??= settleWithin(drain({ logger, beforeDrain: api.beginDrain, steps: api.shutdownSteps, signal: "SIGTERM" }), config.SHUTDOWN_TIMEOUT_MS, () => {
+      logger.error({ timeout_ms: config.SHUTDOWN_TIMEOUT_MS }, "shutdown timed out");
+      return false;
+    }).then(() => undefined));
+  // Ready as a load balancer would see it (Postgres and Redis answering), not merely listening: requests sent the
+  // moment the port opens would meet Redis connections still being made. Asked directly, so the wait adds nothing to
+  // the API's request metrics; an API that never gets ready is drained before the error, leaving nothing open here.
+  let last: ReadinessReport | undefined;
+  try {
+    await waitUntil(async () => (last = await api.readiness()).ready, READY_TIMEOUT_MS, "the in-process API ready");
+  } catch (err) {
+    await stop();
+    throw new Error(`${(err as Error).message}: ${JSON.stringify(last?.checks)}`, { cause: err });
+  }
+  return { name: "api", port: api.port, logs, stop };
 }

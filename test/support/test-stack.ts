@@ -62,6 +62,7 @@ export interface TestStackOptions {
  */
 export function startTestStack(options: TestStackOptions & { api: "in-process" }): Promise<TestStack<ApiHandle>>;
 export function startTestStack(options?: TestStackOptions & { api?: "process" }): Promise<TestStack>;
+export function startTestStack(options?: TestStackOptions): Promise<TestStack<ApiHandle>>;
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack<ApiHandle>> {
   const database = await createTemporaryDatabase();
   const env: Record<string, string> = {

@@ -15,7 +15,7 @@ export function useStackWithSite(options?: TestStackOptions & { api?: "process" 
 export function useStackWithSite(options: TestStackOptions = {}): StackWithSite<ApiHandle> {
   const ctx = {} as StackWithSite<ApiHandle>;
   beforeAll(async () => {
-    [ctx.stack, ctx.site] = await Promise.all([startTestStack(options as TestStackOptions & { api: "in-process" }), startFixtureSite()]);
+    [ctx.stack, ctx.site] = await Promise.all([startTestStack(options), startFixtureSite()]);
   });
   afterAll(async () => {
     await ctx.stack?.stop();

@@ -9,8 +9,6 @@ import { readMigrationFolders, type MigrationFolder } from "./read-migration-fol
 // The key `prisma migrate` itself locks, so our runner and Prisma's never interleave.
 const MIGRATION_LOCK_KEY = 72707369;
 
-export { DEFAULT_MIGRATIONS_DIR };
-
 export interface MigrateDatabaseOptions {
   migrationsDir?: string;
   log?: (msg: string) => void;

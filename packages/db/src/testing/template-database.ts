@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
 import { quoteIdentifier, withDatabase } from "../migrations/database-url.ts";
-import { DEFAULT_MIGRATIONS_DIR, migrateDatabase } from "../migrations/migrate-database.ts";
+import { migrateDatabase } from "../migrations/migrate-database.ts";
+import { DEFAULT_MIGRATIONS_DIR } from "../prisma-folder.ts";
 import { readMigrationFolders } from "../migrations/read-migration-folders.ts";
 
 /**
