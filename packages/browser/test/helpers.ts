@@ -80,3 +80,9 @@ export function isAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** For a fixture server holding a response until something happened: resolves then, or once `boundMs` passed (never throws). */
+export async function holdUntil(condition: () => boolean, boundMs: number): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+}

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { checkTargetUrl, type HostLookup } from "@browserfleet/core";
 import { renderPage, type BrowserPool } from "../src/index.ts";
 import type { EgressProxy } from "@browserfleet/egress";
-import { closedPort, html, loopbackGuard, renderRequest, startLocalServer, testEgress, testLookup, testPool, type LocalServer } from "./helpers.ts";
+import { closedPort, holdUntil, html, loopbackGuard, renderRequest, startLocalServer, testEgress, testLookup, testPool, type LocalServer } from "./helpers.ts";
 
 // Every way a page can make Chromium connect somewhere, each aimed at its own refused local server.
 const VECTORS = [
@@ -28,11 +28,6 @@ let lookupNow: HostLookup = testLookup;
 
 const http = (v: Vector, path = "/"): string => `http://127.0.0.1:${internal.get(v)?.port}${path}`;
 const https = (v: Vector, path = "/"): string => `https://127.0.0.1:${internal.get(v)?.port}${path}`;
-
-async function holdUntil(condition: () => boolean, boundMs: number): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 function sinkPage(): string {
   return `<!doctype html><title>sink</title>

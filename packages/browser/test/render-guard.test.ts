@@ -4,7 +4,7 @@ import { checkTargetUrl } from "@browserfleet/core";
 import { startFixtureSite, type FixtureSite } from "../../../test/support/fixture-site.ts";
 import { renderPage, type BrowserPool } from "../src/index.ts";
 import type { EgressProxy } from "@browserfleet/egress";
-import { html, loopbackGuard, renderRequest, startLocalServer, testEgress, testPool, type LocalServer } from "./helpers.ts";
+import { holdUntil, html, loopbackGuard, renderRequest, startLocalServer, testEgress, testPool, type LocalServer } from "./helpers.ts";
 
 // Server A is the site being scraped; server B stands for an internal address Chromium must never reach; C is any allowed site.
 interface Servers {
@@ -17,11 +17,6 @@ interface Servers {
   close(): Promise<void>;
 }
 
-/** Holds a response until something happened (or a bound passed), so the page cannot finish loading first. */
-async function waitUntil(condition: () => boolean, boundMs: number): Promise<void> {
-  const deadline = Date.now() + boundMs;
-  while (!condition() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-}
 
 /**
  * One mode's own servers, so the modes can run at the same time without one seeing another's requests.
@@ -43,15 +38,15 @@ async function startServers(proxyRefused: () => number): Promise<Servers> {
     if (path === "/inner") return html(res, `<p>inner</p><img src="/img-redirect"><script>fetch("/img-redirect").catch(() => {})</script>`);
     if (path === "/popup") return html(res, `<title>popup</title><script>window.open("/img-redirect"); window.open("${b}/popup")</script>`);
     if (path === "/worker") return html(res, `<title>worker</title><script>new Worker("/worker.js")</script><script src="/after-worker.js"></script>`);
-    if (path === "/after-worker.js") return void waitUntil(() => serverA.requests.includes("/img-redirect"), 5_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
+    if (path === "/after-worker.js") return void holdUntil(() => serverA.requests.includes("/img-redirect"), 5_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
     if (path === "/worker.js") return void res.writeHead(200, { "content-type": "text/javascript" }).end(`fetch("/img-redirect").catch(() => {})`);
     // Chromium starts the prefetch only once the parser is done, so the held script is async: it holds the load event, not the parser.
     if (path === "/speculation") return html(res, `<title>spec</title><script type="speculationrules">{"prefetch":[{"source":"list","urls":["${b}/prefetched"]}]}</script><script async src="/after-speculation.js"></script>`);
     // Held until the prefetch reached B or the mode's proxy refused it (nothing else of this page goes anywhere but A).
-    if (path === "/after-speculation.js") return void waitUntil(() => serverB.requests.length > 0 || proxyRefused() > refusedAtReset, 3_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
+    if (path === "/after-speculation.js") return void holdUntil(() => serverB.requests.length > 0 || proxyRefused() > refusedAtReset, 3_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
     // A refused socket reaches no server, so the page tells A when its socket closed (refused, or cut by the server).
     if (path === "/websocket") return html(res, `<title>ws</title><script>new WebSocket("ws://127.0.0.1:${url.searchParams.get("port")}/socket").onclose = () => fetch("/ws-closed").catch(() => {})</script><script src="/after-ws.js"></script>`);
-    if (path === "/after-ws.js") return void waitUntil(() => serverB.upgrades.length + serverC.upgrades.length > 0 || serverA.requests.includes("/ws-closed"), 2_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
+    if (path === "/after-ws.js") return void holdUntil(() => serverB.upgrades.length + serverC.upgrades.length > 0 || serverA.requests.includes("/ws-closed"), 2_000).then(() => res.writeHead(200, { "content-type": "text/javascript" }).end(""));
     html(res, "<title>A</title>");
   });
   return {
