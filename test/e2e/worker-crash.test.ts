@@ -1,6 +1,6 @@
 import { expect, it } from "vitest";
 import { apiClient } from "../support/http-client.ts";
-import { allResults, balanceAndLedger, waitForJob } from "../support/job-polling.ts";
+import { allResults, balanceAndLedger, waitForJob, waitUntil } from "../support/job-polling.ts";
 import { chromiumBrowsersOf, chromiumRenderersOf } from "../support/process-tree.ts";
 import { useStackWithSite } from "../support/use-stack-with-site.ts";
 
@@ -12,20 +12,12 @@ const SYNC_PAGE_MS = 2_000;
 /** The batches' page delay: all four pages must be in flight together before the kill (their starts spread well under 1 s even on a loaded machine), and each retry waits it again. */
 const BATCH_PAGE_MS = 5_000;
 
-async function waitFor(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 it("a sync scrape survives its worker being SIGKILLed mid-page, with exactly one result", async () => {
   const { apiKey, workspaceId } = await ctx.stack.newWorkspace("crash");
   const client = apiClient(ctx.stack.apiUrl, apiKey);
   const pending = client.post("/v1/quick/scrape", { url: `${ctx.site.origin}/slow?ms=${SYNC_PAGE_MS}`, formats: ["html", "text"] });
 
-  await waitFor(() => ctx.site.hits("/slow") === 1, 30_000);
+  await waitUntil(() => ctx.site.hits("/slow") === 1, 30_000, "the sync page requested");
   await ctx.stack.workers[0]!.stop("SIGKILL");
   await ctx.stack.startWorker();
 
@@ -61,7 +53,7 @@ async function slowBatchesInFlight(tag: string): Promise<{ workspaceId: string; 
     expect(res.status, JSON.stringify(res.body)).toBe(202);
     return { workspaceId, client, jobId: res.body.job_id as string };
   }));
-  await waitFor(() => ctx.site.hits("/slow") - before === 4 && ctx.site.inFlightOf("/slow") === 4, 60_000);
+  await waitUntil(() => ctx.site.hits("/slow") - before === 4 && ctx.site.inFlightOf("/slow") === 4, 60_000, "all four pages in flight");
   return tenants;
 }
 
