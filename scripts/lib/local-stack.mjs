@@ -1,6 +1,7 @@
 // What `npm start` and `npm run fleet` do before any process starts: local defaults, then
 // dependencies, Chromium, Postgres + Redis, and a migrated database.
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { DEFAULT_DATABASE_URL, DEFAULT_REDIS_URL, ensureChromium, ensureDependencies, ensureServices, fail, root, say } from "./prerequisites.mjs";
 
@@ -13,6 +14,8 @@ export function localStackEnv() {
     env.ALLOW_LOOPBACK_TARGETS = "true";
     say("local mode: ALLOW_LOOPBACK_TARGETS=true, so pages on 127.0.0.1/localhost can be scraped (set it to false to refuse them)");
   }
+  // The API and the workers of this one stack share it; a deployment sets its own (FLEET_SECRET).
+  env.FLEET_SECRET ||= randomBytes(32).toString("hex");
   return env;
 }
 

@@ -25,6 +25,7 @@ export function localFleetEnv(urls: { databaseUrl: string; redisUrl: string }): 
     LOG_LEVEL: "info",
     NODE_ENV: "test",
     SHUTDOWN_TIMEOUT_MS: "10000",
+    FLEET_SECRET: randomBytes(32).toString("hex"),
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),
   };
 }

@@ -5,7 +5,9 @@ import { createHostLookup } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
 import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, closeServer, createMetricsRegistry, listen, runReadinessChecks, type PinoLogger, type ReadinessReport, type ShutdownStep } from "@browserfleet/runtime";
+import { createAgentQueue, startLostSessionSweep, subscribeAgentSignals } from "@browserfleet/agents";
 import { buildApp } from "./app.ts";
+import { attachCdpGateway } from "./gateway/cdp-gateway.ts";
 import { configureServer } from "./http/configure-server.ts";
 import { RateLimiter } from "./http/rate-limiter.ts";
 import { startIdempotencySweep } from "./idempotency/idempotency-sweep.ts";
@@ -44,7 +46,18 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     pollMs: 2_000,
     logger,
   });
-  for (const [name, emitter] of [["redis", redis], ["redis-events", subscriber], ["page-queue", pageQueue]] as const) {
+  const agentQueue = createAgentQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+  const agentSubscriber = createRedisConnection(config.REDIS_URL, { connectionName: "api-agent-events" });
+  const agentWaiter = new JobWaiter({
+    subscriber: agentSubscriber,
+    prefix: config.QUEUE_PREFIX,
+    isTerminal: async (sessionId) => (await prisma.agentSession.findUnique({ where: { id: sessionId }, select: { status: true } }))?.status !== "queued",
+    pollMs: 500,
+    logger,
+    listen: (sub, wake) => subscribeAgentSignals(sub, config.QUEUE_PREFIX, { settled: wake }),
+  });
+  agentWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to agent signals"));
+  for (const [name, emitter] of [["redis", redis], ["redis-events", subscriber], ["redis-agent-events", agentSubscriber], ["page-queue", pageQueue], ["agent-queue", agentQueue]] as const) {
     emitter.on("error", (err: Error) => logger.warn({ err: { message: err.message }, connection: name }, "redis connection error"));
   }
   jobWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to job events"));
@@ -54,7 +67,18 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
   const rateLimits = {
     requests: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:requests`, windowSeconds: 60, timeoutMs: 1_500 }),
     submissions: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:submissions`, windowSeconds: 1, timeoutMs: 1_500 }),
+    agentCreates: new RateLimiter({ redis, keyPrefix: `${config.QUEUE_PREFIX}:rl:agent-creates`, windowSeconds: 60, timeoutMs: 1_500 }),
   };
+  const agentSweep = startLostSessionSweep({
+    prisma,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    leaseMs: config.AGENT_LEASE_MS,
+    ttlScale: config.AGENT_TTL_SCALE,
+    intervalMs: config.AGENT_SWEEP_INTERVAL_MS,
+    logger: logger.child({ component: "agents" }),
+  });
+  let port = 0;
   const idempotencySweep = startIdempotencySweep({ prisma, logger, intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS });
   const blobs = createBlobStores(prisma, config);
   const retentionSweep = startResultRetentionSweep({ prisma, stores: blobs, logger, retentionDays: config.RESULT_RETENTION_DAYS, intervalMs: config.RESULT_SWEEP_INTERVAL_MS });
@@ -74,10 +98,14 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     rateLimits,
     keyUsage,
     blobs,
+    agentQueue,
+    agentWaiter,
+    publicUrl: () => config.PUBLIC_API_URL ?? `http://127.0.0.1:${port}`,
   });
   const server = await listen(app, config.HOST, config.PORT);
   configureServer(server, config, logger);
-  const port = (server.address() as AddressInfo).port;
+  port = (server.address() as AddressInfo).port;
+  const gateway = attachCdpGateway(server, { prisma, config, logger, isDraining: () => draining });
   logger.debug({ routes: listAppRoutes(app) }, "api routes");
   logger.info({ port, host: config.HOST, allow_loopback_targets: config.ALLOW_LOOPBACK_TARGETS }, "api listening");
   if (config.ALLOW_LOOPBACK_TARGETS) logger.warn("ALLOW_LOOPBACK_TARGETS is on: 127.0.0.0/8 and ::1 pass the SSRF guard (local use and tests only)");
@@ -90,12 +118,17 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     shutdownSteps: [
       // Waiters first: long-polls answer their job's current state and sync calls a 503 with job_id, so the server can close.
       { name: "wake-waiters", run: () => jobWaiter.close() },
+      { name: "wake-agent-waiters", run: () => agentWaiter.close() },
+      // Relayed CDP clients are told to reconnect (1001); their sessions go on, hosted by the workers.
+      { name: "cdp-gateway", run: async () => gateway.close() },
       // Half the budget for open answers, so the steps after it still fit in SHUTDOWN_TIMEOUT_MS.
       { name: "http", run: () => closeServer(server, { forceAfterMs: Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2) }) },
       { name: "key-usage", run: () => keyUsage.close() },
       { name: "idempotency-sweep", run: () => idempotencySweep.stop() },
       { name: "result-retention-sweep", run: () => retentionSweep.stop() },
+      { name: "agent-sweep", run: () => agentSweep.stop() },
       { name: "queue", run: () => pageQueue.close() },
+      { name: "agent-queue", run: () => agentQueue.close() },
       { name: "redis", run: () => redis.quit() },
       { name: "blob-store", run: async () => blobs.close() },
       { name: "postgres", run: () => prisma.$disconnect() },

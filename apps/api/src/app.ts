@@ -19,6 +19,8 @@ import { keyRoutes } from "./keys/key-routes.ts";
 import { batchAndCrawlRoutes } from "./submit/batch-and-crawl-routes.ts";
 import { singlePageRoutes } from "./submit/single-page-routes.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
+import { agentRoutes } from "./agents/agent-routes.ts";
+import { cdpDiscoveryRoutes } from "./gateway/cdp-discovery-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
 export function buildApp(deps: ApiDeps): express.Express {
@@ -40,6 +42,8 @@ export function buildApp(deps: ApiDeps): express.Express {
     }),
   );
   app.use(openApiRoutes({ bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, maxUrlBytes: deps.config.MAX_URL_BYTES }));
+  // The CDP gateway authenticates by the agent's token, not an API key, so it sits before /v1's key check.
+  app.use("/v1", cdpDiscoveryRoutes(deps));
   const v1 = express.Router(ROUTING);
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
   v1.use(authenticate(deps.prisma, deps.keyUsage));
@@ -52,6 +56,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(creditRoutes(deps));
   v1.use(webhookRoutes(deps));
   v1.use(keyRoutes(deps));
+  v1.use(agentRoutes(deps));
   app.use("/v1", v1);
   app.use(notFound);
   app.use(errorHandler);

@@ -5,6 +5,7 @@ import type { AppConfig } from "@browserfleet/config";
 import type { TargetPolicy } from "@browserfleet/core";
 import type { BlobStores, Db } from "@browserfleet/db";
 import type { AdmissionController, PageQueue } from "@browserfleet/queue";
+import type { AgentQueue } from "@browserfleet/agents";
 import type { JobWaiter } from "./jobs/job-waiter.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
 import type { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
@@ -25,4 +26,10 @@ export interface ApiDeps {
   keyUsage: KeyUsageRecorder;
   /** Every store payloads may be in (reads and retention deletes). */
   blobs: BlobStores;
+  /** Agent sessions waiting for a worker with a free agent slot. */
+  agentQueue: AgentQueue;
+  /** Wakes a create request when its session leaves queued (running, failed). */
+  agentWaiter: JobWaiter;
+  /** The origin put into cdp_url, cdp_http and live_url (PUBLIC_API_URL, else this process's own address). */
+  publicUrl: () => string;
 }

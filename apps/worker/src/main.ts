@@ -1,5 +1,8 @@
 import { Worker } from "bullmq";
-import { BrowserPool } from "@browserfleet/browser";
+import { hostname } from "node:os";
+import { randomBytes } from "node:crypto";
+import { AGENT_QUEUE_NAME, startLostSessionSweep, type AgentJobData } from "@browserfleet/agents";
+import { AgentBrowserLauncher, BrowserPool } from "@browserfleet/browser";
 import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, type LookupOptions } from "@browserfleet/core";
@@ -12,6 +15,9 @@ import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
 import { JobAbortControllers } from "./job-abort-controllers.ts";
 import { createWorkerMetrics, registerAdmissionGauges } from "./worker-metrics.ts";
+import { AgentHost } from "./agents/agent-host.ts";
+import { agentRelayRoutes, attachAgentRelay } from "./agents/agent-relay.ts";
+import { WarmBrowsers } from "./agents/warm-browsers.ts";
 
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "worker", maxBufferedBytes: config.LOG_MAX_BUFFERED_BYTES });
@@ -96,6 +102,39 @@ const reconciler = startReconciler({
   logger,
 });
 
+// Agents: dedicated browsers clients drive over the CDP gateway. Without a fleet secret the relay could not tell the
+// API from anyone else who reaches this port, so the worker then hosts none.
+const agentSlots = config.FLEET_SECRET === undefined ? 0 : config.WORKER_AGENT_SLOTS;
+if (config.FLEET_SECRET === undefined && config.WORKER_AGENT_SLOTS > 0) logger.warn("FLEET_SECRET is not set: this worker hosts no agents (set it on the API and every worker)");
+const agentLogger = logger.child({ component: "agents" });
+const agentBrowsers = new WarmBrowsers(
+  new AgentBrowserLauncher({
+    chromiumPath: config.CHROMIUM_PATH,
+    extraArgs: config.CHROMIUM_EXTRA_ARGS,
+    sandbox: config.CHROMIUM_SANDBOX,
+    sandboxUser: { uid: config.CHROMIUM_SANDBOX_UID, gid: config.CHROMIUM_SANDBOX_GID },
+    chromiumEnv: config.CHROMIUM_ENV,
+    egress,
+    logger: agentLogger,
+  }),
+  agentSlots === 0 ? 0 : config.AGENT_WARM_POOL,
+  agentLogger,
+);
+const workerId = `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`;
+let relayUrl = "";
+const agentHost = new AgentHost({
+  prisma,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  workerId,
+  workerUrl: () => relayUrl,
+  browsers: agentBrowsers,
+  ttlScale: config.AGENT_TTL_SCALE,
+  leaseMs: config.AGENT_LEASE_MS,
+  logger: agentLogger,
+});
+const relay = { host: agentHost, fleetSecret: config.FLEET_SECRET ?? "", logger: agentLogger };
+
 let draining = false;
 const ops = await startOpsServer({
   host: config.HOST,
@@ -103,8 +142,34 @@ const ops = await startOpsServer({
   registry,
   isDraining: () => draining,
   checks: backingServiceChecks({ postgres: prisma, redis }),
+  routes: agentSlots > 0 ? [agentRelayRoutes(relay)] : [],
 });
-logger.info({ concurrency: config.WORKER_CONCURRENCY, ops_port: ops.port, prefix: config.QUEUE_PREFIX }, "worker ready");
+const advertisedHost = config.WORKER_ADVERTISE_HOST ?? (["0.0.0.0", "::", "[::]"].includes(config.HOST) ? hostname() : config.HOST);
+relayUrl = `http://${advertisedHost.includes(":") && !advertisedHost.startsWith("[") ? `[${advertisedHost}]` : advertisedHost}:${ops.port}`;
+const agentSweep = startLostSessionSweep({
+  prisma,
+  redis,
+  prefix: config.QUEUE_PREFIX,
+  leaseMs: config.AGENT_LEASE_MS,
+  ttlScale: config.AGENT_TTL_SCALE,
+  intervalMs: config.AGENT_SWEEP_INTERVAL_MS,
+  logger: agentLogger,
+});
+let agentWorker: Worker<AgentJobData> | null = null;
+if (agentSlots > 0) {
+  attachAgentRelay(ops.server, relay);
+  await agentHost.start(subscriber);
+  agentBrowsers.fill();
+  agentWorker = new Worker<AgentJobData>(AGENT_QUEUE_NAME, (job) => agentHost.runSession(job.data.sessionId), {
+    connection: bullConnection(config.REDIS_URL),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: agentSlots,
+    // A session's job lasts as long as the session; a dead worker's job is not run again (its session ends worker_lost).
+    maxStalledCount: 0,
+  });
+  agentWorker.on("error", (err) => agentLogger.warn({ err: { message: err.message } }, "agent queue worker error"));
+}
+logger.info({ concurrency: config.WORKER_CONCURRENCY, agent_slots: agentSlots, ops_port: ops.port, relay_url: relayUrl, prefix: config.QUEUE_PREFIX }, "worker ready");
 
 onShutdownSignal({
   logger,
@@ -112,9 +177,15 @@ onShutdownSignal({
   beforeDrain: () => {
     draining = true;
     reconciler.stop();
+    // No new agent sessions; the running ones go on until they end or the agents step's deadline.
+    void agentWorker?.pause(true);
   },
   steps: [
     { name: "fleet", run: () => fleet.leave() },
+    { name: "agents", run: () => agentHost.drain(Math.floor(config.SHUTDOWN_TIMEOUT_MS / 2)) },
+    { name: "agent-queue-worker", run: async () => agentWorker?.close() },
+    { name: "agent-browsers", run: () => agentBrowsers.close() },
+    { name: "agent-sweep", run: () => agentSweep.stop() },
     { name: "queue-worker", run: () => worker.close() },
     { name: "browser-pool", run: () => pool.close() },
     { name: "egress-proxy", run: () => egress.close() },

@@ -4,3 +4,4 @@ export * from "./pool/browser-pool.ts";
 export { contextShareKey, type ContextLeaseOptions } from "./pool/context-lease.ts";
 export * from "./render/render-types.ts";
 export * from "./render/render-page.ts";
+export { AgentBrowserLauncher, AgentBrowserLaunchError, type AgentBrowser, type AgentBrowserOptions } from "./agents/launch-agent-browser.ts";

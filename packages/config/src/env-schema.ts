@@ -99,6 +99,25 @@ export const envSchema = z.object({
   HTTP_KEEP_ALIVE_TIMEOUT_MS: int(65_000, 1_000, 600_000),
   /** Longest request URL (path + query) the API reads; longer ones get the 400 envelope. */
   MAX_URL_BYTES: int(8_192, 256, 65_536),
+  // --- settings: agents (placement, gateway, lifetimes) ---
+  /** Agents (dedicated Chromiums) one worker hosts at once, besides its page slots; 0 hosts none. */
+  WORKER_AGENT_SLOTS: int(2, 0, 64),
+  /** Blank browsers each worker keeps started, so a burner skips the launch. */
+  AGENT_WARM_POOL: int(1, 0, 16),
+  /** The origin clients reach the API at, put into cdp_url, cdp_http and live_url; unset = http://127.0.0.1:<the API's port>. */
+  PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Shared by the API and every worker: a worker's agent relay refuses any request without it. Required where agents run. */
+  FLEET_SECRET: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  /** The address the API uses to reach this worker's agent relay (its ops port); unset = HOST, or the host name when HOST is a wildcard. */
+  WORKER_ADVERTISE_HOST: z.string().min(1).optional(),
+  /** Multiplies every agent lifetime (TTL, idle timeout, the 10-minute charging block) in real time; e.g. 0.01 in tests. */
+  AGENT_TTL_SCALE: z.coerce.number().positive().max(1).default(1),
+  /** How long a running agent's lease lasts without its worker renewing it; past it the agent ends worker_lost. */
+  AGENT_LEASE_MS: int(15_000, 1_000, 600_000),
+  /** How often each API and worker process looks for agents whose worker is gone. */
+  AGENT_SWEEP_INTERVAL_MS: int(5_000, 100, 600_000),
+  /** Agent creates per minute per workspace (api.md: 20). */
+  AGENT_CREATES_PER_MINUTE: int(20, 1, 10_000),
   // --- settings: tenant input (regexes, routing, keys) ---
   /** Most active (unrevoked) API keys one workspace may hold: each key has its own request budget. */
   MAX_API_KEYS_PER_WORKSPACE: int(50, 1, 10_000),

@@ -26,3 +26,7 @@ export * from "./schemas/rate-limits.ts";
 export * from "./net/webhook-target.ts";
 export * from "./idempotency/index.ts";
 export * from "./openapi/index.ts";
+export * from "./agents/agent-ids.ts";
+export * from "./agents/agent-identity.ts";
+export * from "./agents/agent-time.ts";
+export * from "./schemas/agents.ts";

@@ -16,6 +16,9 @@ export type {
   OutboxEvent,
   WebhookTask,
   WebhookDelivery,
+  Agent,
+  AgentSession,
+  AgentToken,
 } from "./generated/prisma/client.ts";
 
 /** The Prisma client: what a repository function takes when it opens its own transaction (or runs one statement). */

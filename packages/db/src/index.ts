@@ -9,3 +9,4 @@ export * from "./webhooks/index.ts";
 export * from "./idempotency/index.ts";
 export * from "./blobs/index.ts";
 export * from "./transactions/index.ts";
+export * from "./agents/index.ts";

@@ -10,10 +10,11 @@ export interface OpsServer {
 }
 
 /** The health/metrics HTTP server of processes that serve no API (worker, dispatcher). */
-export async function startOpsServer(options: OpsRoutesOptions & { host: string; port: number }): Promise<OpsServer> {
+export async function startOpsServer(options: OpsRoutesOptions & { host: string; port: number; routes?: express.Router[] }): Promise<OpsServer> {
   const app = express();
   app.disable("x-powered-by");
   app.use(opsRoutes(options));
+  for (const router of options.routes ?? []) app.use(router);
   app.use((_req, res) => {
     res.status(404).json({ error: "not found", code: "NOT_FOUND" });
   });

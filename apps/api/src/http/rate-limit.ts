@@ -9,6 +9,8 @@ export interface RateLimits {
   requests: RateLimiter;
   /** Job submissions per second, counted per workspace. */
   submissions: RateLimiter;
+  /** Agent creates per minute, counted per workspace (AGENT_CREATES_PER_MINUTE). */
+  agentCreates: RateLimiter;
 }
 
 const WARN_EVERY_MS = 10_000;

@@ -11,6 +11,8 @@ export interface JobWaiterOptions {
   isTerminal: (jobId: string) => Promise<boolean>;
   pollMs: number;
   logger: Logger;
+  /** Subscribes to the signal that wakes waiters; default: jobs' `finished` events. */
+  listen?: (subscriber: Redis, wake: (id: string) => void) => Promise<void>;
 }
 
 /** Why a wait ended: the job is terminal, the wait's time ran out, or this process is shutting down. */
@@ -30,7 +32,9 @@ export class JobWaiter {
   }
 
   async start(): Promise<void> {
-    await subscribeJobEvents(this.options.subscriber, this.options.prefix, { finished: (jobId) => this.wake(jobId) });
+    const wake = (id: string): void => this.wake(id);
+    if (this.options.listen) await this.options.listen(this.options.subscriber, wake);
+    else await subscribeJobEvents(this.options.subscriber, this.options.prefix, { finished: wake });
   }
 
   /** Resolves once the job is terminal, timeoutMs has passed, or the waiter is closing (at once if it already is). */

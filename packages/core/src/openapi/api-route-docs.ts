@@ -1,3 +1,4 @@
+import { agentRouteDocs } from "./agent-route-docs.ts";
 import { creditRouteDocs } from "./credit-route-docs.ts";
 import { jobRouteDocs } from "./job-route-docs.ts";
 import { keyRouteDocs } from "./key-route-docs.ts";
@@ -13,5 +14,6 @@ export const API_ROUTE_DOCS: RouteDoc[] = [
   ...creditRouteDocs,
   ...keyRouteDocs,
   ...webhookRouteDocs,
+  ...agentRouteDocs,
   ...opsRouteDocs,
 ];

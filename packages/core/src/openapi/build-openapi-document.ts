@@ -114,8 +114,9 @@ function successResponses(route: RouteDoc): Json {
 
 function parametersOf(route: RouteDoc): Json[] {
   const params: Json[] = [];
-  for (const [name, description] of Object.entries(route.pathParams ?? {})) {
-    params.push({ name, in: "path", required: true, description, schema: { type: "string", format: "uuid" } });
+  for (const [name, param] of Object.entries(route.pathParams ?? {})) {
+    if (typeof param === "string") params.push({ name, in: "path", required: true, description: param, schema: { type: "string", format: "uuid" } });
+    else params.push({ name, in: "path", required: true, description: param.description, schema: { type: "string", pattern: param.pattern } });
   }
   if (route.query) {
     const object = jsonSchemaOf(route.query, "input") as { properties?: Record<string, Json>; required?: string[] };
@@ -136,6 +137,7 @@ function operationOf(route: RouteDoc): Json {
     tags: [route.tag],
     security: route.auth ? [{ ApiKey: [] }, { Bearer: [] }] : [],
     parameters: parametersOf(route),
+    ...(route.websocket ? { "x-websocket": true } : {}),
   };
   if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchemaOf(route.body, "input") } } };
   operation.responses = { ...successResponses(route), ...errorResponses(route) };

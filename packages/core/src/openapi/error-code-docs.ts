@@ -10,7 +10,8 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, string> = {
   NOT_FOUND: "no such resource in this workspace (another workspace's ids answer this too)",
   JOB_TERMINAL: "the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`)",
   IDEMPOTENCY_CONFLICT: "the Idempotency-Key was used with another body or path, or its first request is still running",
-  AGENT_NOT_RUNNING: "the agent is not running",
+  AGENT_NOT_RUNNING: "the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended",
+  AGENT_RUNNING: "a session is already open on this persistent agent",
   KEY_LIMIT_REACHED: "the workspace already has its maximum of active API keys (MAX_API_KEYS_PER_WORKSPACE); revoke one first",
   GONE: "the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays",
   PAYLOAD_TOO_LARGE: "the body is over the size limit",
@@ -19,6 +20,7 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, string> = {
   TOO_MANY_REQUESTS: "a rate limit was reached; retry after `Retry-After` seconds",
   INTERNAL_ERROR: "a bug; quote the request_id",
   UPSTREAM_UNAVAILABLE: "the target page could not be loaded (sync calls; the body carries `job_id`)",
+  NO_CAPACITY: "no worker could start the agent's browser within `startup_timeout_seconds`; the agent is `failed` and nothing was charged; retry after `Retry-After` seconds",
   SERVICE_UNAVAILABLE: "Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds",
   UPSTREAM_TIMEOUT: "the page or the sync cap timed out; the body carries `job_id` so the job can be polled",
 };

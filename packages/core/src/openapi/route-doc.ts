@@ -23,8 +23,10 @@ export interface RouteDoc {
   tag: string;
   /** Needs an API key (every /v1 route). */
   auth: boolean;
-  /** Path parameters (all UUIDs here): name → description. */
-  pathParams?: Record<string, string>;
+  /** Path parameters: name → description (a UUID), or a description and the pattern the id follows. */
+  pathParams?: Record<string, string | { description: string; pattern: string }>;
+  /** Served as a websocket upgrade on this GET (the OpenAPI document can only describe it in words). */
+  websocket?: boolean;
   query?: z.ZodObject;
   body?: z.ZodType;
   /** Accepts `Idempotency-Key` and may answer a replay. */

@@ -31,7 +31,35 @@ export type WebhookTestEventData = {
   webhook_id: string;
 };
 
+/** An agent's browser is running and its CDP URL works (tokens stay out of webhooks: /v1/agents/{id}/cdp mints them). */
+export type AgentProvisionedEventData = {
+  agent_id: string;
+  mode: "burner" | "persistent";
+  profile_id: string | null;
+  session_id: string;
+  trust_score: number | null;
+  expires_at: string | null;
+  cost_credits: number;
+};
+
+export type AgentDestroyedEventData = {
+  agent_id: string;
+  mode: "burner" | "persistent";
+  destroyed_at: string;
+  reason: string;
+  cost_credits: number;
+};
+
+export type AgentFailedEventData = {
+  agent_id: string;
+  error_code: string;
+  error_message: string;
+};
+
 export type WebhookEventPayloads = {
+  "agent.provisioned": AgentProvisionedEventData;
+  "agent.destroyed": AgentDestroyedEventData;
+  "agent.failed": AgentFailedEventData;
   "job.completed": JobCompletedEventData;
   "job.failed": JobFailedEventData;
   "job.cancelled": JobCancelledEventData;

@@ -6,6 +6,7 @@ export interface CreditMove {
   delta: number;
   reason: string;
   jobId?: string;
+  agentId?: string;
 }
 
 /**
@@ -22,7 +23,7 @@ export async function moveCredits(tx: Tx, move: CreditMove): Promise<{ balance: 
   const balance = rows[0]?.credit_balance;
   if (balance === undefined) return null;
   const entry = await tx.creditLedgerEntry.create({
-    data: { workspaceId: move.workspaceId, delta: move.delta, balanceAfter: balance, reason: move.reason, jobId: move.jobId ?? null },
+    data: { workspaceId: move.workspaceId, delta: move.delta, balanceAfter: balance, reason: move.reason, jobId: move.jobId ?? null, agentId: move.agentId ?? null },
   });
   return { balance, entry };
 }

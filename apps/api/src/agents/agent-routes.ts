@@ -1,0 +1,69 @@
+import { Router } from "express";
+import { agentUrls, announceAgentEnd } from "@browserfleet/agents";
+import { ApiError, createAgentBody, encodeListCursor, isAgentId, listAgentsQuery, mintAgentToken } from "@browserfleet/core";
+import { endAgentSession, findAgent, insertAgentTokens, listAgents, type AgentWithSession } from "@browserfleet/db";
+import type { ApiDeps } from "../deps.ts";
+import { listCursorParam } from "../http/list-cursor-param.ts";
+import { ROUTING } from "../http/routing-options.ts";
+import { validate } from "../http/validate.ts";
+import { agentView } from "./agent-view.ts";
+import { provisionAgent } from "./provision-agent.ts";
+
+export function agentIdParam(value: string | undefined): string {
+  if (value === undefined || !isAgentId(value)) throw new ApiError("INVALID_ID", "agent id must be agt_ followed by 20 lowercase hex characters (e.g. agt_3f9c0a1b2c3d4e5f6a7b)");
+  return value;
+}
+
+/** /v1/agents: provision, list, get, end, and fresh gateway URLs. */
+export function agentRoutes(deps: ApiDeps): Router {
+  const router = Router(ROUTING);
+
+  const mustFind = async (workspaceId: string, id: string): Promise<AgentWithSession> => {
+    const agent = await findAgent(deps.prisma, { workspaceId, agentId: id });
+    if (!agent) throw new ApiError("NOT_FOUND", `agent ${id} not found`);
+    return agent;
+  };
+
+  router.post("/agents", async (req, res) => {
+    const body = validate(createAgentBody, req.body);
+    res.status(201).json(await provisionAgent(deps, req, body));
+  });
+
+  router.get("/agents", async (req, res) => {
+    const query = validate(listAgentsQuery, req.query, "query");
+    const page = await listAgents(deps.prisma, { workspaceId: req.auth!.workspaceId, mode: query.mode, status: query.status, limit: query.limit, after: listCursorParam(query.cursor) });
+    res.json({ items: page.agents.map((a) => agentView(a)), next_cursor: page.next ? encodeListCursor(page.next) : null });
+  });
+
+  router.get("/agents/:id", async (req, res) => {
+    res.json(agentView(await mustFind(req.auth!.workspaceId, agentIdParam(req.params.id as string | undefined))));
+  });
+
+  // Ending is idempotent: a second DELETE (or one after the TTL) answers 204 again.
+  router.delete("/agents/:id", async (req, res) => {
+    const agent = await mustFind(req.auth!.workspaceId, agentIdParam(req.params.id as string | undefined));
+    const session = agent.session;
+    if (session && (session.status === "queued" || session.status === "running")) {
+      const ended = await endAgentSession(deps.prisma, { sessionId: session.id, reason: "client", ttlScale: deps.config.AGENT_TTL_SCALE });
+      if (ended) {
+        req.log.info({ agent_id: agent.id, session_id: session.id, charged: ended.charged }, "agent deleted");
+        // Its worker closes the clients (4003) and the browser now; it would also see it on its next Postgres check.
+        await announceAgentEnd(deps.redis, deps.config.QUEUE_PREFIX, { sessionId: session.id, reason: "client" }).catch(() => undefined);
+      }
+    }
+    res.status(204).end();
+  });
+
+  router.get("/agents/:id/cdp", async (req, res) => {
+    const agent = await mustFind(req.auth!.workspaceId, agentIdParam(req.params.id as string | undefined));
+    const session = agent.session;
+    if (agent.status !== "running" || session?.status !== "running") throw new ApiError("AGENT_NOT_RUNNING", `agent ${agent.id} is ${agent.status}, not running`);
+    const cdp = mintAgentToken();
+    const view = mintAgentToken();
+    await insertAgentTokens(deps.prisma, { agentId: agent.id, sessionId: session.id, tokens: [{ hash: cdp.hash, kind: "cdp" }, { hash: view.hash, kind: "view" }] });
+    const urls = agentUrls(deps.publicUrl(), agent.id, { cdp: cdp.token, view: view.token });
+    res.json({ cdp_url: urls.cdpUrl, cdp_http: urls.cdpHttp, live_url: urls.liveUrl, profile_id: null, expires_at: session.expiresAt?.toISOString() ?? null });
+  });
+
+  return router;
+}

@@ -1,0 +1,155 @@
+import type { Redis } from "ioredis";
+import type { Logger } from "pino";
+import { announceAgentSettled, dropSessionLease, renewSessionLeases, subscribeAgentSignals, type AgentEndSignal } from "@browserfleet/agents";
+import type { AgentBrowser } from "@browserfleet/browser";
+import type { AgentEndedReason } from "@browserfleet/core";
+import { claimAgentSession, endAgentSession, failAgentSession, markAgentSessionRunning, type Db } from "@browserfleet/db";
+import { HostedSession } from "./hosted-session.ts";
+import { openInitialPage } from "./open-initial-page.ts";
+import type { WarmBrowsers } from "./warm-browsers.ts";
+
+export interface AgentHostOptions {
+  prisma: Db;
+  redis: Redis;
+  prefix: string;
+  workerId: string;
+  /** The base URL the gateway reaches this worker's relay at (known once the ops server listens). */
+  workerUrl: () => string;
+  browsers: WarmBrowsers;
+  ttlScale: number;
+  leaseMs: number;
+  logger: Logger;
+}
+
+const END_WRITE_TRIES = 5;
+
+/**
+ * The agent sessions this worker hosts: it claims a placed session, starts (or takes a warm)
+ * browser for it, marks it running, renews its lease, and ends it on TTL, idle, crash, the
+ * client's Browser.close, or a signal that someone else ended it (DELETE, the sweep).
+ */
+export class AgentHost {
+  private readonly options: AgentHostOptions;
+  private readonly sessions = new Map<string, HostedSession>();
+  /** Claimed, browser not yet running: leased too, so the sweep never takes them for lost. */
+  private readonly starting = new Set<string>();
+  private leaseTimer: NodeJS.Timeout | undefined;
+
+  constructor(options: AgentHostOptions) {
+    this.options = options;
+  }
+
+  async start(subscriber: Redis): Promise<void> {
+    await subscribeAgentSignals(subscriber, this.options.prefix, { end: (signal) => this.onEndSignal(signal) });
+    // A third of the lease: two renewals may fail (a Redis blip) before the lease lapses.
+    this.leaseTimer = setInterval(() => void this.tick(), Math.max(250, Math.floor(this.options.leaseMs / 3)));
+    this.leaseTimer.unref();
+  }
+
+  get(sessionId: string): HostedSession | undefined {
+    const session = this.sessions.get(sessionId);
+    return session && !session.isEnding ? session : undefined;
+  }
+
+  get hostedCount(): number {
+    return this.sessions.size + this.starting.size;
+  }
+
+  /** The queue consumer's processor: resolves when the session has ended (so the agent slot is busy exactly that long). */
+  async runSession(sessionId: string): Promise<void> {
+    const { prisma, workerId, logger } = this.options;
+    const claim = await claimAgentSession(prisma, { sessionId, workerId, workerUrl: this.options.workerUrl() });
+    if (!claim) return;
+    const log = logger.child({ session_id: sessionId, agent_id: claim.agent.id, workspace_id: claim.agent.workspaceId });
+    this.starting.add(sessionId);
+    let browser: AgentBrowser | null = null;
+    try {
+      await renewSessionLeases(this.options.redis, this.options.prefix, workerId, [sessionId], this.options.leaseMs);
+      browser = await this.options.browsers.take();
+      const startupLeftMs = claim.session.createdAt.getTime() + claim.session.startupTimeoutSeconds * 1000 - Date.now();
+      if (claim.agent.initialUrl) await openInitialPage(browser, claim.agent.initialUrl, Math.max(1_000, startupLeftMs - 500));
+      const running = await markAgentSessionRunning(prisma, { sessionId, workerId, browserPid: browser.pid, ttlScale: this.options.ttlScale });
+      if (!running) {
+        log.info("agent session was given up before its browser was ready");
+        await browser.close();
+        return;
+      }
+      const hosted = new HostedSession({
+        id: sessionId,
+        agentId: claim.agent.id,
+        workspaceId: claim.agent.workspaceId,
+        browser,
+        idleMs: claim.agent.idleTimeoutSeconds * 1000 * this.options.ttlScale,
+        expiresAt: running.expiresAt!,
+        onEnd: (reason, endedAt) => this.writeEnd(sessionId, reason, endedAt, log),
+        logger,
+      });
+      this.sessions.set(sessionId, hosted);
+      this.starting.delete(sessionId);
+      hosted.start();
+      log.info({ pid: browser.pid, expires_at: running.expiresAt }, "agent session running");
+      await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
+      await hosted.done;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      log.error({ err: { message } }, "agent browser could not start");
+      await browser?.close().catch(() => undefined);
+      await failAgentSession(prisma, { sessionId, errorCode: "BROWSER_START_FAILED", errorMessage: `the agent's browser could not start: ${message}` }).catch(() => undefined);
+      await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
+    } finally {
+      this.starting.delete(sessionId);
+      this.sessions.delete(sessionId);
+      await dropSessionLease(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
+    }
+  }
+
+  /** Shutdown: sessions may run on until `deadlineMs`; then whatever still runs ends `worker_lost`. */
+  async drain(deadlineMs: number): Promise<void> {
+    const all = () => [...this.sessions.values()].map((s) => s.done);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineMs))));
+    await Promise.race([Promise.all(all()), timedOut]);
+    clearTimeout(timer);
+    await Promise.all([...this.sessions.values()].map((s) => s.end("worker_lost")));
+    clearInterval(this.leaseTimer);
+  }
+
+  private onEndSignal(signal: AgentEndSignal): void {
+    void this.sessions.get(signal.sessionId)?.end(signal.reason);
+  }
+
+  /** Renews every lease, and ends sessions Postgres says are over (a missed end signal costs one tick, never a leak). */
+  private async tick(): Promise<void> {
+    const ids = [...this.sessions.keys(), ...this.starting];
+    try {
+      await renewSessionLeases(this.options.redis, this.options.prefix, this.options.workerId, ids, this.options.leaseMs);
+    } catch (err) {
+      this.options.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "could not renew agent leases");
+    }
+    const running = [...this.sessions.keys()];
+    if (running.length === 0) return;
+    try {
+      const over = await this.options.prisma.agentSession.findMany({ where: { id: { in: running }, status: { not: "running" } }, select: { id: true, endedReason: true } });
+      for (const row of over) void this.sessions.get(row.id)?.end((row.endedReason as AgentEndedReason | null) ?? "client");
+    } catch (err) {
+      this.options.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "could not check agent sessions against Postgres");
+    }
+  }
+
+  private async writeEnd(sessionId: string, reason: AgentEndedReason, endedAt: Date, log: Logger): Promise<void> {
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        const ended = await endAgentSession(this.options.prisma, { sessionId, reason, endedAt, ttlScale: this.options.ttlScale });
+        if (ended) log.info({ reason, charged: ended.charged, released: ended.released }, "agent session end written");
+        return;
+      } catch (err) {
+        if (attempt >= END_WRITE_TRIES) {
+          // The lease goes with the session, so the sweep ends it (worker_lost) once Postgres answers again.
+          log.error({ err: { message: err instanceof Error ? err.message : String(err) }, reason }, "could not write the agent session's end");
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { WebSocket } from "ws";
+import type { Logger } from "pino";
+import { AGENT_CLOSE_CODES } from "@browserfleet/agents";
+import type { AgentBrowser } from "@browserfleet/browser";
+import type { AgentEndedReason } from "@browserfleet/core";
+
+export interface HostedSessionOptions {
+  id: string;
+  agentId: string;
+  workspaceId: string;
+  browser: AgentBrowser;
+  /** No CDP client attached for this long (real time, already scaled) ends the session `idle`. */
+  idleMs: number;
+  expiresAt: Date;
+  /** Writes the end (Postgres, lease); called once, after the clients are closed and the browser is gone. */
+  onEnd: (reason: AgentEndedReason, endedAt: Date) => Promise<void>;
+  logger: Logger;
+}
+
+/**
+ * One running agent session on this worker: its browser, the CDP clients relayed to it, and the
+ * timers that end it (TTL, idle). Whatever ends it, the clients get a websocket close saying why,
+ * the browser process is killed, then the end is written.
+ */
+export class HostedSession {
+  readonly id: string;
+  readonly agentId: string;
+  readonly workspaceId: string;
+  readonly browser: AgentBrowser;
+  private readonly options: HostedSessionOptions;
+  private readonly clients = new Set<WebSocket>();
+  private idleTimer: NodeJS.Timeout | undefined;
+  private ttlTimer: NodeJS.Timeout | undefined;
+  private ending: Promise<void> | null = null;
+  /** Set when a client sent Browser.close: the browser's exit that follows is the client ending the agent, not a crash. */
+  private clientAskedToClose = false;
+  private resolveDone!: () => void;
+  /** Resolves once the session has ended and its end is written. */
+  readonly done = new Promise<void>((resolve) => (this.resolveDone = resolve));
+
+  constructor(options: HostedSessionOptions) {
+    this.options = options;
+    this.id = options.id;
+    this.agentId = options.agentId;
+    this.workspaceId = options.workspaceId;
+    this.browser = options.browser;
+  }
+
+  start(): void {
+    const ttlLeft = Math.max(0, this.options.expiresAt.getTime() - Date.now());
+    this.ttlTimer = setTimeout(() => void this.end("ttl", this.options.expiresAt), ttlLeft);
+    this.armIdle();
+    void this.browser.exited.then(() => {
+      if (this.ending === null) void this.end(this.clientAskedToClose ? "client" : "error");
+    });
+  }
+
+  get isEnding(): boolean {
+    return this.ending !== null;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** A relayed CDP client: while any is attached the idle timer is off. */
+  attach(client: WebSocket): void {
+    if (this.ending !== null) {
+      client.close(AGENT_CLOSE_CODES.client.code, "agent is ending");
+      return;
+    }
+    this.clients.add(client);
+    clearTimeout(this.idleTimer);
+    client.once("close", () => {
+      this.clients.delete(client);
+      if (this.clients.size === 0) this.armIdle();
+    });
+  }
+
+  noteBrowserCloseRequest(): void {
+    this.clientAskedToClose = true;
+  }
+
+  /** Ends the session once (later calls wait for the first); `endedAt` is when the reason took effect. */
+  end(reason: AgentEndedReason, endedAt: Date = new Date()): Promise<void> {
+    this.ending ??= this.runEnd(reason, endedAt);
+    return this.ending;
+  }
+
+  private armIdle(): void {
+    clearTimeout(this.idleTimer);
+    if (this.ending !== null) return;
+    this.idleTimer = setTimeout(() => void this.end("idle"), this.options.idleMs);
+  }
+
+  private async runEnd(reason: AgentEndedReason, endedAt: Date): Promise<void> {
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.ttlTimer);
+    const log = this.options.logger.child({ session_id: this.id, agent_id: this.agentId, workspace_id: this.workspaceId });
+    const close = AGENT_CLOSE_CODES[reason];
+    for (const client of this.clients) {
+      if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) client.close(close.code, close.reason);
+    }
+    try {
+      await this.browser.close();
+    } catch (err) {
+      log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "agent browser did not close cleanly");
+    }
+    try {
+      await this.options.onEnd(reason, endedAt);
+    } finally {
+      log.info({ reason, pid: this.browser.pid }, "agent session ended");
+      this.resolveDone();
+    }
+  }
+}

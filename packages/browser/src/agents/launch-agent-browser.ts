@@ -1,0 +1,179 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { EgressLink } from "@browserfleet/egress";
+import type { Logger } from "@browserfleet/runtime";
+import { BASE_CHROMIUM_ARGS, egressChromiumArgs } from "../pool/chromium-args.ts";
+import { chromiumEnvironment } from "../pool/chromium-environment.ts";
+import { LaunchPlanChooser, stderrFailureReason, type LaunchFailureReading } from "../pool/chromium-launcher.ts";
+import type { ChromiumSandboxMode, LaunchPlan, SandboxUser } from "../pool/chromium-sandbox.ts";
+import { chromiumWrapperScript, withChromiumWrapper } from "../pool/chromium-wrapper.ts";
+import { errorMessage } from "../pool/pool-support.ts";
+import { AgentBrowserLaunchError, ChromiumProcess, type ChromiumExit } from "./agent-chromium-process.ts";
+
+export { AgentBrowserLaunchError } from "./agent-chromium-process.ts";
+
+export interface AgentBrowserOptions {
+  chromiumPath: string;
+  /** CHROMIUM_EXTRA_ARGS. */
+  extraArgs?: string[];
+  /** Chromium's sandbox, as BrowserPoolOptions.sandbox (default auto). */
+  sandbox?: ChromiumSandboxMode;
+  /** Who Chromium runs as when this process is root (default nobody, 65534:65534). */
+  sandboxUser?: SandboxUser;
+  /** Variables Chromium gets besides PATH and its private HOME; nothing of this process's own environment reaches it. */
+  chromiumEnv?: Record<string, string>;
+  /** Sends all of Chromium's traffic through this egress proxy, as the pool does. */
+  egress?: EgressLink;
+  /** How long Chromium may take to print its DevTools URL; default 30000 ms. */
+  launchTimeoutMs?: number;
+  logger: Logger;
+}
+
+/** A dedicated Chromium listening for one remote CDP client on 127.0.0.1. */
+export interface AgentBrowser {
+  /** Chromium's browser process. */
+  pid: number;
+  /** Its DevTools port on 127.0.0.1. */
+  port: number;
+  /** ws://127.0.0.1:<port>/devtools/browser/<guid>, as Chromium printed it. */
+  browserWsUrl: string;
+  userDataDir: string;
+  /** Resolves when the process exits; never rejects. */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** SIGTERM, then SIGKILL after `timeoutMs` (default 5000); waits for the exit and removes userDataDir. Idempotent. */
+  close(timeoutMs?: number): Promise<void>;
+}
+
+const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
+const DEFAULT_CLOSE_TIMEOUT_MS = 5000;
+/** How long a launch or close waits for Chromium's helper processes to let go after the browser process exited. */
+const HELPERS_SETTLE_MS = 2000;
+
+/** The quiet flags Playwright gives Chromium, minus --enable-automation (it makes navigator.webdriver true) and --disable-dev-shm-usage. */
+const AGENT_QUIET_ARGS: readonly string[] = ["--no-default-browser-check", "--password-store=basic", "--use-mock-keychain", "--hide-scrollbars", "--mute-audio"];
+
+/** Chromium's command line for an agent browser: the fleet's flags, then the ones that make it a DevTools server, then one blank page. */
+export function agentChromiumArgs(options: Pick<AgentBrowserOptions, "extraArgs" | "egress">, plan: LaunchPlan, userDataDir: string): string[] {
+  return [
+    ...BASE_CHROMIUM_ARGS,
+    ...(options.egress === undefined ? [] : egressChromiumArgs(options.egress.url)),
+    ...(options.extraArgs ?? []),
+    // After the extra ones, so these win wherever a flag is given twice.
+    "--headless",
+    "--remote-debugging-port=0",
+    "--remote-debugging-address=127.0.0.1",
+    `--user-data-dir=${userDataDir}`,
+    // Headless Chromium with remote debugging says navigator.webdriver = true even without --enable-automation; a remote client's pages must not.
+    "--disable-blink-features=AutomationControlled",
+    ...AGENT_QUIET_ARGS,
+    ...(plan.sandbox ? [] : ["--no-sandbox"]),
+    "about:blank",
+  ];
+}
+
+const AGENT_LAUNCH_FAILURES: LaunchFailureReading = {
+  isTimeout: (err) => err instanceof AgentBrowserLaunchError && err.timedOut,
+  reason: (err) => (err instanceof AgentBrowserLaunchError ? stderrFailureReason(err.stderrTail.split("\n")) : errorMessage(err).split("\n")[0] ?? "unknown"),
+};
+
+const describeExit = (exit: ChromiumExit): string => (exit.signal !== null ? `signal ${exit.signal}` : `code ${exit.code}`);
+
+/**
+ * Launches dedicated Chromiums for remote CDP clients. It spawns Chromium itself (Playwright's
+ * launch adds --enable-automation), through the pool's launch wrapper and sandbox plans: the
+ * first launch tries the plans best first and keeps the first that starts, later ones reuse it.
+ */
+export class AgentBrowserLauncher {
+  private readonly options: AgentBrowserOptions;
+  private readonly plans: LaunchPlanChooser;
+
+  constructor(options: AgentBrowserOptions) {
+    this.options = options;
+    this.plans = new LaunchPlanChooser(options, AGENT_LAUNCH_FAILURES);
+  }
+
+  launch(): Promise<AgentBrowser> {
+    return this.plans.launch((plan, setpriv) => this.launchWith(plan, setpriv));
+  }
+
+  private async launchWith(plan: LaunchPlan, setpriv: string | null): Promise<AgentBrowser> {
+    const startedAt = performance.now();
+    const timeoutMs = this.options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
+    // Private (0700); the wrapper hands it to the sandbox user before it drops to it.
+    const userDataDir = await mkdtemp(join(tmpdir(), "browserfleet-agent-profile-"));
+    const spawned: { chromium?: ChromiumProcess } = {};
+    try {
+      // The wrapper exec's Chromium, so the spawned pid is Chromium's and the wrapper file may go once it is listening.
+      const browserWsUrl = await withChromiumWrapper(chromiumWrapperScript(this.options.chromiumPath, plan, setpriv), async (wrapperPath) => {
+        const chromium = new ChromiumProcess(wrapperPath, agentChromiumArgs(this.options, plan, userDataDir), chromiumEnvironment(this.options.chromiumEnv));
+        spawned.chromium = chromium;
+        return untilListening(chromium, timeoutMs);
+      });
+      const agent = agentBrowser(spawned.chromium!, browserWsUrl, userDataDir);
+      this.options.logger.info(
+        { pid: agent.pid, port: agent.port, sandbox: plan.sandbox, launchMs: Math.round(performance.now() - startedAt) },
+        "agent chromium launched",
+      );
+      return agent;
+    } catch (err) {
+      if (spawned.chromium !== undefined) {
+        await spawned.chromium.kill();
+        await spawned.chromium.settle(HELPERS_SETTLE_MS);
+      }
+      await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      throw err;
+    }
+  }
+}
+
+/** Chromium's DevTools URL, or an AgentBrowserLaunchError once it exits or `timeoutMs` passes first. */
+async function untilListening(chromium: ChromiumProcess, timeoutMs: number): Promise<string> {
+  const timeout = new AbortController();
+  const outcome = await Promise.race([
+    chromium.devtoolsListening().then((url) => ({ kind: "listening" as const, url })),
+    chromium.exited.then((exit) => ({ kind: "exited" as const, exit })),
+    new Promise<{ kind: "timeout" }>((resolve) => {
+      const timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
+      timeout.signal.addEventListener("abort", () => clearTimeout(timer));
+    }),
+  ]);
+  timeout.abort();
+  switch (outcome.kind) {
+    case "listening":
+      return outcome.url;
+    case "timeout":
+      // The caller kills it.
+      throw new AgentBrowserLaunchError(`Chromium printed no DevTools URL within ${timeoutMs} ms`, chromium.stderrTail(), true);
+    case "exited": {
+      const spawnError = chromium.failedSpawn();
+      if (spawnError !== null) throw new AgentBrowserLaunchError(`Chromium could not be started: ${spawnError.message}`, chromium.stderrTail(), false, { cause: spawnError });
+      // Its last words may still be in the pipe.
+      await chromium.settle(HELPERS_SETTLE_MS);
+      throw new AgentBrowserLaunchError(`Chromium exited (${describeExit(outcome.exit)}) before it listened for DevTools`, chromium.stderrTail(), false);
+    }
+  }
+}
+
+function agentBrowser(chromium: ChromiumProcess, browserWsUrl: string, userDataDir: string): AgentBrowser {
+  const pid = chromium.pid;
+  const port = Number(new URL(browserWsUrl).port);
+  if (pid === undefined || !Number.isInteger(port) || port <= 0) throw new Error(`Chromium printed an unusable DevTools URL: ${browserWsUrl}`);
+  let closing: Promise<void> | null = null;
+  return {
+    pid,
+    port,
+    browserWsUrl,
+    userDataDir,
+    exited: chromium.exited,
+    close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS): Promise<void> {
+      closing ??= (async () => {
+        await chromium.stop(timeoutMs);
+        // Its helpers (network service, zygotes) may still be writing the profile for a moment.
+        await chromium.settle(HELPERS_SETTLE_MS);
+        await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,80 @@
+import { ApiError, newAgentId, newSessionId, type AgentMode } from "@browserfleet/core";
+import type { Agent, AgentSession, Db, Prisma } from "../client.ts";
+import { moveCredits } from "../credits/move-credits.ts";
+
+export interface CreateAgentInput {
+  workspaceId: string;
+  mode: AgentMode;
+  osType: string;
+  country: string;
+  persona: string | null;
+  warmupRecipe: string | null;
+  metadata: Record<string, unknown>;
+  initialUrl: string | null;
+  idleTimeoutSeconds: number;
+  ttlSeconds: number;
+  startupTimeoutSeconds: number;
+  /** Credits reserved for the first session: its whole TTL. */
+  reserve: number;
+  /** sha256 of the session's first CDP and view tokens. */
+  tokenHashes: { cdp: string; view: string };
+}
+
+/** When the cap refuses a create: the contract's fixed Retry-After. */
+export const AGENT_CAP_RETRY_AFTER_SECONDS = 30;
+
+/**
+ * One transaction: the workspace row is locked, so the count of open sessions (queued or running)
+ * against max_agents is exact across every API replica; then the agent, its first session, its
+ * tokens and the reservation (402 when the balance cannot cover it). Placement follows the commit.
+ */
+export async function createAgent(prisma: Db, input: CreateAgentInput): Promise<{ agent: Agent; session: AgentSession }> {
+  return prisma.$transaction(async (tx) => {
+    const [workspace] = await tx.$queryRaw<{ max_agents: number }[]>`
+      SELECT max_agents FROM workspaces WHERE id = ${input.workspaceId}::uuid FOR UPDATE`;
+    if (!workspace) throw new ApiError("NOT_FOUND", "workspace not found");
+    const open = await tx.agentSession.count({ where: { workspaceId: input.workspaceId, status: { in: ["queued", "running"] } } });
+    if (open >= workspace.max_agents) {
+      throw new ApiError("TOO_MANY_REQUESTS", `this workspace already runs ${open} of its ${workspace.max_agents} agents; end one or retry later`, {
+        retryAfter: AGENT_CAP_RETRY_AFTER_SECONDS,
+      });
+    }
+    const agent = await tx.agent.create({ data: agentData(input) });
+    const session = await tx.agentSession.create({
+      data: {
+        id: newSessionId(),
+        agentId: agent.id,
+        workspaceId: input.workspaceId,
+        ttlSeconds: input.ttlSeconds,
+        startupTimeoutSeconds: input.startupTimeoutSeconds,
+        creditsReserved: input.reserve,
+      },
+    });
+    await tx.agentToken.createMany({
+      data: [
+        { tokenHash: input.tokenHashes.cdp, agentId: agent.id, sessionId: session.id, kind: "cdp" },
+        { tokenHash: input.tokenHashes.view, agentId: agent.id, sessionId: session.id, kind: "view" },
+      ],
+    });
+    // The workspace row is already ours, so the reservation cannot deadlock with another create.
+    if (input.reserve > 0 && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.reserve, reason: "agent_reserve", agentId: agent.id }))) {
+      throw new ApiError("INSUFFICIENT_CREDIT", `this agent's TTL needs ${input.reserve} credits reserved and the balance cannot cover them`);
+    }
+    return { agent, session };
+  });
+}
+
+function agentData(input: CreateAgentInput): Prisma.AgentUncheckedCreateInput {
+  return {
+    id: newAgentId(),
+    workspaceId: input.workspaceId,
+    mode: input.mode,
+    osType: input.osType,
+    country: input.country,
+    persona: input.persona,
+    warmupRecipe: input.warmupRecipe,
+    metadata: input.metadata as Prisma.InputJsonObject,
+    initialUrl: input.initialUrl,
+    idleTimeoutSeconds: input.idleTimeoutSeconds,
+  };
+}
