@@ -56,7 +56,16 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     logger,
     listen: (sub, wake) => subscribeAgentSignals(sub, config.QUEUE_PREFIX, { settled: wake }),
   });
+  const agentEndWaiter = new JobWaiter({
+    subscriber: agentSubscriber,
+    prefix: config.QUEUE_PREFIX,
+    isTerminal: async (sessionId) => ["ended", "failed", undefined].includes((await prisma.agentSession.findUnique({ where: { id: sessionId }, select: { status: true } }))?.status),
+    pollMs: 500,
+    logger,
+    listen: (sub, wake) => subscribeAgentSignals(sub, config.QUEUE_PREFIX, { settled: wake }),
+  });
   agentWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to agent signals"));
+  agentEndWaiter.start().catch((err: unknown) => logger.error({ err }, "could not subscribe to agent signals"));
   for (const [name, emitter] of [["redis", redis], ["redis-events", subscriber], ["redis-agent-events", agentSubscriber], ["page-queue", pageQueue], ["agent-queue", agentQueue]] as const) {
     emitter.on("error", (err: Error) => logger.warn({ err: { message: err.message }, connection: name }, "redis connection error"));
   }
@@ -100,6 +109,7 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     blobs,
     agentQueue,
     agentWaiter,
+    agentEndWaiter,
     publicUrl: () => config.PUBLIC_API_URL ?? `http://127.0.0.1:${port}`,
   });
   const server = await listen(app, config.HOST, config.PORT);
@@ -118,7 +128,7 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     shutdownSteps: [
       // Waiters first: long-polls answer their job's current state and sync calls a 503 with job_id, so the server can close.
       { name: "wake-waiters", run: () => jobWaiter.close() },
-      { name: "wake-agent-waiters", run: () => agentWaiter.close() },
+      { name: "wake-agent-waiters", run: async () => Promise.all([agentWaiter.close(), agentEndWaiter.close()]) },
       // Relayed CDP clients are told to reconnect (1001); their sessions go on, hosted by the workers.
       { name: "cdp-gateway", run: async () => gateway.close() },
       // Half the budget for open answers, so the steps after it still fit in SHUTDOWN_TIMEOUT_MS.

@@ -20,6 +20,7 @@ import { batchAndCrawlRoutes } from "./submit/batch-and-crawl-routes.ts";
 import { singlePageRoutes } from "./submit/single-page-routes.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 import { agentRoutes } from "./agents/agent-routes.ts";
+import { sessionRoutes } from "./agents/session-routes.ts";
 import { cdpDiscoveryRoutes } from "./gateway/cdp-discovery-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
@@ -57,6 +58,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(webhookRoutes(deps));
   v1.use(keyRoutes(deps));
   v1.use(agentRoutes(deps));
+  v1.use(sessionRoutes(deps));
   app.use("/v1", v1);
   app.use(notFound);
   app.use(errorHandler);

@@ -30,6 +30,8 @@ export interface ApiDeps {
   agentQueue: AgentQueue;
   /** Wakes a create request when its session leaves queued (running, failed). */
   agentWaiter: JobWaiter;
+  /** Wakes a DELETE when the worker has saved and ended the session (ended, failed). */
+  agentEndWaiter: JobWaiter;
   /** The origin put into cdp_url, cdp_http and live_url (PUBLIC_API_URL, else this process's own address). */
   publicUrl: () => string;
 }

@@ -6,7 +6,7 @@ import { AgentBrowserLauncher, BrowserPool } from "@browserfleet/browser";
 import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, type LookupOptions } from "@browserfleet/core";
-import { createBlobStores, createPrismaClient } from "@browserfleet/db";
+import { createBlobStores, createPrismaClient, postgresProfileStore } from "@browserfleet/db";
 import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { ContextLanes } from "./context-lanes.ts";
@@ -131,6 +131,8 @@ const agentHost = new AgentHost({
   browsers: agentBrowsers,
   ttlScale: config.AGENT_TTL_SCALE,
   leaseMs: config.AGENT_LEASE_MS,
+  profiles: postgresProfileStore(prisma),
+  profileMaxBytes: config.PROFILE_MAX_BYTES,
   logger: agentLogger,
 });
 const relay = { host: agentHost, fleetSecret: config.FLEET_SECRET ?? "", logger: agentLogger };

@@ -4,4 +4,5 @@ export * from "./pool/browser-pool.ts";
 export { contextShareKey, type ContextLeaseOptions } from "./pool/context-lease.ts";
 export * from "./render/render-types.ts";
 export * from "./render/render-page.ts";
-export { AgentBrowserLauncher, AgentBrowserLaunchError, type AgentBrowser, type AgentBrowserOptions } from "./agents/launch-agent-browser.ts";
+export { AgentBrowserLauncher, AgentBrowserLaunchError, type AgentBrowser, type AgentBrowserOptions, type AgentLaunchOptions } from "./agents/launch-agent-browser.ts";
+export * from "./agents/profile-archive.ts";

@@ -5,7 +5,14 @@ export type Command =
   | { kind: "help" }
   | { kind: "migrate" }
   | { kind: "workspace-create"; name: string; json: boolean }
-  | { kind: "workspace-set"; workspaceId: string; maxConcurrency?: number; requestsPerMinute?: number; submissionsPerSecond?: number }
+  | {
+      kind: "workspace-set";
+      workspaceId: string;
+      maxConcurrency?: number;
+      maxAgents?: number;
+      requestsPerMinute?: number;
+      submissionsPerSecond?: number;
+    }
   | { kind: "key-create"; workspaceId: string; name: string; json: boolean }
   | { kind: "credits-grant"; workspaceId: string; amount: number; reason: string; json: boolean };
 
@@ -59,14 +66,19 @@ export function parseCommand(argv: string[]): Command {
       return { kind: "workspace-create", name: required(values, "name"), json: values.json === true };
     }
     case "workspace set": {
-      const { values, positionals } = parseRest(rest, { "max-concurrency": str, "requests-per-minute": str, "submissions-per-second": str }, 1);
+      const { values, positionals } = parseRest(
+        rest,
+        { "max-concurrency": str, "max-agents": str, "requests-per-minute": str, "submissions-per-second": str },
+        1,
+      );
       const settings = {
         maxConcurrency: optionalInteger(values, "max-concurrency"),
+        maxAgents: optionalInteger(values, "max-agents"),
         requestsPerMinute: optionalInteger(values, "requests-per-minute"),
         submissionsPerSecond: optionalInteger(values, "submissions-per-second"),
       };
       if (Object.values(settings).every((v) => v === undefined)) {
-        throw new UsageError("give at least one of --max-concurrency, --requests-per-minute, --submissions-per-second");
+        throw new UsageError("give at least one of --max-concurrency, --max-agents, --requests-per-minute, --submissions-per-second");
       }
       return { kind: "workspace-set", workspaceId: positionals[0] ?? "", ...settings };
     }

@@ -2,7 +2,8 @@ export const USAGE = `browserfleet — administer a browserfleet database
 
 usage:
   browserfleet workspace create --name <name> [--json]
-  browserfleet workspace set <workspace-id> [--max-concurrency <1-8>] [--requests-per-minute <n>] [--submissions-per-second <n>]
+  browserfleet workspace set <workspace-id> [--max-concurrency <1-8>] [--max-agents <1-20>]
+                              [--requests-per-minute <n>] [--submissions-per-second <n>]
   browserfleet key create --workspace <workspace-id> [--name <name>] [--json]
   browserfleet credits grant --workspace <workspace-id> --amount <n> [--reason <text>] [--json]
   browserfleet migrate

@@ -92,6 +92,32 @@ describe("browserfleet CLI", () => {
     expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).maxConcurrency).toBe(7);
   });
 
+  it("workspace set changes max agents, alone or with the other settings, and a bad value changes nothing", async () => {
+    const workspaceId = await newWorkspace("Agents");
+    const read = () => prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
+    expect(await read()).toMatchObject({ maxAgents: 5, maxConcurrency: 4 });
+    const alone = await cli("workspace", "set", workspaceId, "--max-agents", "12");
+    expect(alone.code).toBe(0);
+    expect(alone.stdout).toMatch(/max concurrency 4, max agents 12,/);
+    expect(await read()).toMatchObject({ maxAgents: 12, maxConcurrency: 4 });
+    for (const edge of ["1", "20"]) {
+      const result = await cli("workspace", "set", workspaceId, "--max-agents", edge);
+      expect({ edge, code: result.code }).toEqual({ edge, code: 0 });
+      expect((await read()).maxAgents).toBe(Number(edge));
+    }
+    const together = await cli("workspace", "set", workspaceId, "--max-concurrency", "6", "--max-agents", "3", "--requests-per-minute", "50");
+    expect(together.code).toBe(0);
+    expect(await read()).toMatchObject({ maxAgents: 3, maxConcurrency: 6, requestsPerMinute: 50 });
+    // A bad --max-agents after a good --max-concurrency rolls both back; a bad other value keeps --max-agents from landing.
+    const badAgents = await cli("workspace", "set", workspaceId, "--max-concurrency", "2", "--max-agents", "21");
+    expect(badAgents.code).toBe(2);
+    expect(badAgents.stderr).toMatch(/max agents must be an integer from 1 to 20, got 21/);
+    const badOther = await cli("workspace", "set", workspaceId, "--max-agents", "9", "--submissions-per-second", "0");
+    expect(badOther.code).toBe(2);
+    expect(badOther.stderr).toMatch(/submissions per second must be an integer from 1/);
+    expect(await read()).toMatchObject({ maxAgents: 3, maxConcurrency: 6, requestsPerMinute: 50 });
+  });
+
   it("workspace set changes the rate limits, alone or with max concurrency", async () => {
     const workspaceId = await newWorkspace("RateLimits");
     const read = () => prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } });
@@ -130,6 +156,12 @@ describe("browserfleet CLI", () => {
     const cases: [string[], number, RegExp][] = [
       [["workspace", "set", workspaceId, "--max-concurrency", "9"], 2, /from 1 to 8/],
       [["workspace", "set", workspaceId, "--max-concurrency", "lots"], 2, /must be an integer/],
+      [["workspace", "set", workspaceId, "--max-agents", "0"], 2, /max agents must be an integer from 1 to 20, got 0/],
+      [["workspace", "set", workspaceId, "--max-agents", "21"], 2, /from 1 to 20/],
+      [["workspace", "set", workspaceId, "--max-agents", "2.5"], 2, /--max-agents must be an integer/],
+      [["workspace", "set", workspaceId, "--max-agents", ""], 2, /--max-agents is required/],
+      [["workspace", "set", "00000000-0000-4000-8000-000000000000", "--max-agents", "3"], 1, /not found/],
+      [["workspace", "set", "nope", "--max-agents", "3"], 2, /must be a UUID/],
       [["workspace", "create"], 2, /--name is required/],
       [["workspace", "create", "--name", "x", "--bogus"], 2, /Unknown option '--bogus'/],
       [["frobnicate"], 2, /unknown command/],
@@ -142,13 +174,14 @@ describe("browserfleet CLI", () => {
       expect(results[i]?.stderr).toMatch(message);
       expect(results[i]?.stdout).toBe("");
     });
-    expect((await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).maxConcurrency).toBe(4);
+    expect(await prisma.workspace.findUniqueOrThrow({ where: { id: workspaceId } })).toMatchObject({ maxConcurrency: 4, maxAgents: 5 });
   });
 
   it("prints usage for --help and for no arguments", async () => {
     for (const result of await Promise.all([cli("--help"), cli()])) {
       expect(result.code).toBe(0);
       expect(result.stdout).toMatch(/usage:/);
+      expect(result.stdout).toMatch(/--max-agents <1-20>/);
     }
   });
 });

@@ -116,6 +116,12 @@ export const envSchema = z.object({
   AGENT_LEASE_MS: int(15_000, 1_000, 600_000),
   /** How often each API and worker process looks for agents whose worker is gone. */
   AGENT_SWEEP_INTERVAL_MS: int(5_000, 100, 600_000),
+  /** Largest saved profile of a persistent agent, compressed; a bigger one is not saved (the session still ends). */
+  PROFILE_MAX_BYTES: int(52_428_800, 1_024, 1_073_741_824),
+  /** Days between a persistent agent's renewal charges (fractions allowed, for tests). */
+  PERSISTENT_RENEWAL_DAYS: z.coerce.number().positive().max(3_650).default(30),
+  /** How often each API process charges the persistent agents whose renewal is due. */
+  AGENT_RENEWAL_INTERVAL_MS: int(60_000, 100, 86_400_000),
   /** Agent creates per minute per workspace (api.md: 20). */
   AGENT_CREATES_PER_MINUTE: int(20, 1, 10_000),
   // --- settings: tenant input (regexes, routing, keys) ---

@@ -1,18 +1,15 @@
 import { Router } from "express";
 import { agentUrls, announceAgentEnd } from "@browserfleet/agents";
-import { ApiError, createAgentBody, encodeListCursor, isAgentId, listAgentsQuery, mintAgentToken } from "@browserfleet/core";
-import { endAgentSession, findAgent, insertAgentTokens, listAgents, type AgentWithSession } from "@browserfleet/db";
+import { ApiError, createAgentBody, encodeListCursor, listAgentsQuery, mintAgentToken } from "@browserfleet/core";
+import { destroyStoppedAgent, endAgentSession, findAgent, insertAgentTokens, listAgents, profileIdOf, type AgentWithSession } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
 import { ROUTING } from "../http/routing-options.ts";
 import { validate } from "../http/validate.ts";
+import { agentIdParam } from "./agent-id-param.ts";
 import { agentView } from "./agent-view.ts";
+import { endSessionThroughWorker } from "./end-session.ts";
 import { provisionAgent } from "./provision-agent.ts";
-
-export function agentIdParam(value: string | undefined): string {
-  if (value === undefined || !isAgentId(value)) throw new ApiError("INVALID_ID", "agent id must be agt_ followed by 20 lowercase hex characters (e.g. agt_3f9c0a1b2c3d4e5f6a7b)");
-  return value;
-}
 
 /** /v1/agents: provision, list, get, end, and fresh gateway URLs. */
 export function agentRoutes(deps: ApiDeps): Router {
@@ -43,7 +40,13 @@ export function agentRoutes(deps: ApiDeps): Router {
   router.delete("/agents/:id", async (req, res) => {
     const agent = await mustFind(req.auth!.workspaceId, agentIdParam(req.params.id as string | undefined));
     const session = agent.session;
-    if (session && (session.status === "queued" || session.status === "running")) {
+    const open = session !== null && (session.status === "queued" || session.status === "running");
+    if (agent.mode === "persistent") {
+      // The agent goes with its profile: an open session ends unsaved, a stopped agent is destroyed here.
+      if (open) await endSessionThroughWorker(deps, { sessionId: session.id, reason: "client", destroyAgent: true });
+      else await destroyStoppedAgent(deps.prisma, { agentId: agent.id, reason: "client" });
+      req.log.info({ agent_id: agent.id }, "persistent agent deleted");
+    } else if (open) {
       const ended = await endAgentSession(deps.prisma, { sessionId: session.id, reason: "client", ttlScale: deps.config.AGENT_TTL_SCALE });
       if (ended) {
         req.log.info({ agent_id: agent.id, session_id: session.id, charged: ended.charged }, "agent deleted");
@@ -62,7 +65,7 @@ export function agentRoutes(deps: ApiDeps): Router {
     const view = mintAgentToken();
     await insertAgentTokens(deps.prisma, { agentId: agent.id, sessionId: session.id, tokens: [{ hash: cdp.hash, kind: "cdp" }, { hash: view.hash, kind: "view" }] });
     const urls = agentUrls(deps.publicUrl(), agent.id, { cdp: cdp.token, view: view.token });
-    res.json({ cdp_url: urls.cdpUrl, cdp_http: urls.cdpHttp, live_url: urls.liveUrl, profile_id: null, expires_at: session.expiresAt?.toISOString() ?? null });
+    res.json({ cdp_url: urls.cdpUrl, cdp_http: urls.cdpHttp, live_url: urls.liveUrl, profile_id: profileIdOf(agent), expires_at: session.expiresAt?.toISOString() ?? null });
   });
 
   return router;

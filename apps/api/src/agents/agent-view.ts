@@ -1,6 +1,6 @@
 import type { AgentUrls } from "@browserfleet/agents";
 import type { AgentEndedReason, AgentView, OsType } from "@browserfleet/core";
-import type { AgentWithSession } from "@browserfleet/db";
+import { profileIdOf, type AgentWithSession } from "@browserfleet/db";
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -15,7 +15,7 @@ export function agentView(agent: AgentWithSession, urls: AgentUrls | null = null
     cdp_url: urls?.cdpUrl ?? null,
     cdp_http: urls?.cdpHttp ?? null,
     live_url: urls?.liveUrl ?? null,
-    profile_id: null,
+    profile_id: profileIdOf(agent),
     session_id: session?.id ?? null,
     os_type: agent.osType as OsType,
     country: agent.country,

@@ -26,6 +26,7 @@ export function creditRoutes(deps: ApiDeps): Router {
         balance_after: e.balanceAfter,
         reason: e.reason,
         job_id: e.jobId,
+        agent_id: e.agentId,
       })),
       next_cursor: page.next ? encodeListCursor(page.next) : null,
     });

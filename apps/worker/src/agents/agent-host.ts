@@ -1,11 +1,14 @@
 import type { Redis } from "ioredis";
+import type { Cookie } from "playwright-core";
 import type { Logger } from "pino";
 import { announceAgentSettled, dropSessionLease, renewSessionLeases, subscribeAgentSignals, type AgentEndSignal } from "@browserfleet/agents";
-import type { AgentBrowser } from "@browserfleet/browser";
+import { ProfileTooLargeError, archiveProfile, extractProfile, type AgentBrowser } from "@browserfleet/browser";
 import type { AgentEndedReason } from "@browserfleet/core";
-import { claimAgentSession, endAgentSession, failAgentSession, markAgentSessionRunning, type Db } from "@browserfleet/db";
+import { claimAgentSession, endAgentSession, failAgentSession, markAgentSessionRunning, type Db, type ProfileStore } from "@browserfleet/db";
+import { lockDownBrowser } from "./cdp-policy-lockdown.ts";
 import { HostedSession } from "./hosted-session.ts";
 import { openInitialPage } from "./open-initial-page.ts";
+import { readCookies, restoreCookies, writeCookies } from "./profile-cookies.ts";
 import type { WarmBrowsers } from "./warm-browsers.ts";
 
 export interface AgentHostOptions {
@@ -18,6 +21,9 @@ export interface AgentHostOptions {
   browsers: WarmBrowsers;
   ttlScale: number;
   leaseMs: number;
+  profiles: ProfileStore;
+  /** PROFILE_MAX_BYTES. */
+  profileMaxBytes: number;
   logger: Logger;
 }
 
@@ -65,9 +71,14 @@ export class AgentHost {
     let browser: AgentBrowser | null = null;
     try {
       await renewSessionLeases(this.options.redis, this.options.prefix, workerId, [sessionId], this.options.leaseMs);
-      browser = await this.options.browsers.take();
+      const persistent = claim.agent.mode === "persistent";
+      // A persistent agent's profile is in place before Chromium starts, so the pages' own scripts see it at load.
+      browser = persistent ? await this.options.browsers.launchFresh({ prepareProfile: (dir) => this.restoreProfile(claim.agent.id, dir) }) : await this.options.browsers.take();
+      if (persistent) await restoreCookies(browser);
       const startupLeftMs = claim.session.createdAt.getTime() + claim.session.startupTimeoutSeconds * 1000 - Date.now();
       if (claim.agent.initialUrl) await openInitialPage(browser, claim.agent.initialUrl, Math.max(1_000, startupLeftMs - 500));
+      // Last, after every other worker-side connection (Playwright's reset the download behaviour when they close).
+      await lockDownBrowser(browser);
       const running = await markAgentSessionRunning(prisma, { sessionId, workerId, browserPid: browser.pid, ttlScale: this.options.ttlScale });
       if (!running) {
         log.info("agent session was given up before its browser was ready");
@@ -81,7 +92,10 @@ export class AgentHost {
         browser,
         idleMs: claim.agent.idleTimeoutSeconds * 1000 * this.options.ttlScale,
         expiresAt: running.expiresAt!,
-        onEnd: (reason, endedAt) => this.writeEnd(sessionId, reason, endedAt, log),
+        onEnd: (reason, endedAt, outcome) => this.writeEnd(sessionId, reason, endedAt, outcome, log),
+        ...(persistent
+          ? { profile: { beforeClose: readCookies, save: (dir: string, live: unknown) => this.saveProfile(claim.agent.id, sessionId, dir, live as Cookie[] | undefined, log) } }
+          : {}),
         logger,
       });
       this.sessions.set(sessionId, hosted);
@@ -115,7 +129,26 @@ export class AgentHost {
   }
 
   private onEndSignal(signal: AgentEndSignal): void {
-    void this.sessions.get(signal.sessionId)?.end(signal.reason);
+    void this.sessions.get(signal.sessionId)?.end(signal.reason, new Date(), { destroy: signal.destroy === true });
+  }
+
+  private async restoreProfile(agentId: string, dir: string): Promise<void> {
+    const saved = await this.options.profiles.load(agentId);
+    if (saved) await extractProfile(dir, saved);
+  }
+
+  private async saveProfile(agentId: string, sessionId: string, dir: string, cookies: Cookie[] | undefined, log: Logger): Promise<boolean> {
+    try {
+      await writeCookies(dir, cookies ?? []);
+      const archive = await archiveProfile(dir, this.options.profileMaxBytes);
+      const saved = await this.options.profiles.save({ agentId, sessionId, bytes: archive });
+      log.info({ bytes: archive.length, saved }, saved ? "agent profile saved" : "agent profile not saved: the session is no longer the agent's open one");
+      return saved;
+    } catch (err) {
+      if (err instanceof ProfileTooLargeError) log.warn({ limit: err.limit }, "agent profile not saved: larger than PROFILE_MAX_BYTES");
+      else log.error({ err: { message: err instanceof Error ? err.message : String(err) } }, "agent profile could not be saved");
+      return false;
+    }
   }
 
   /** Renews every lease, and ends sessions Postgres says are over (a missed end signal costs one tick, never a leak). */
@@ -136,10 +169,18 @@ export class AgentHost {
     }
   }
 
-  private async writeEnd(sessionId: string, reason: AgentEndedReason, endedAt: Date, log: Logger): Promise<void> {
+  private async writeEnd(sessionId: string, reason: AgentEndedReason, endedAt: Date, outcome: { destroy: boolean; profileSaved: boolean }, log: Logger): Promise<void> {
     for (let attempt = 1; ; attempt += 1) {
       try {
-        const ended = await endAgentSession(this.options.prisma, { sessionId, reason, endedAt, ttlScale: this.options.ttlScale });
+        const ended = await endAgentSession(this.options.prisma, {
+          sessionId,
+          reason,
+          endedAt,
+          ttlScale: this.options.ttlScale,
+          destroyAgent: outcome.destroy,
+          profileSaved: outcome.profileSaved,
+        });
+        await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
         if (ended) log.info({ reason, charged: ended.charged, released: ended.released }, "agent session end written");
         return;
       } catch (err) {

@@ -13,7 +13,9 @@ export interface HostedSessionOptions {
   idleMs: number;
   expiresAt: Date;
   /** Writes the end (Postgres, lease); called once, after the clients are closed and the browser is gone. */
-  onEnd: (reason: AgentEndedReason, endedAt: Date) => Promise<void>;
+  onEnd: (reason: AgentEndedReason, endedAt: Date, outcome: { destroy: boolean; profileSaved: boolean }) => Promise<void>;
+  /** A persistent agent's: reads what only the live browser knows, then saves the closed browser's profile dir (true when saved). */
+  profile?: { beforeClose(browser: AgentBrowser): Promise<unknown>; save(userDataDir: string, live: unknown): Promise<boolean> };
   logger: Logger;
 }
 
@@ -81,9 +83,12 @@ export class HostedSession {
     this.clientAskedToClose = true;
   }
 
-  /** Ends the session once (later calls wait for the first); `endedAt` is when the reason took effect. */
-  end(reason: AgentEndedReason, endedAt: Date = new Date()): Promise<void> {
-    this.ending ??= this.runEnd(reason, endedAt);
+  /**
+   * Ends the session once (later calls wait for the first); `endedAt` is when the reason took effect. A persistent
+   * agent's profile is saved first, unless its worker is going (worker_lost) or the agent itself is being destroyed.
+   */
+  end(reason: AgentEndedReason, endedAt: Date = new Date(), options: { destroy?: boolean } = {}): Promise<void> {
+    this.ending ??= this.runEnd(reason, endedAt, options.destroy === true);
     return this.ending;
   }
 
@@ -93,7 +98,7 @@ export class HostedSession {
     this.idleTimer = setTimeout(() => void this.end("idle"), this.options.idleMs);
   }
 
-  private async runEnd(reason: AgentEndedReason, endedAt: Date): Promise<void> {
+  private async runEnd(reason: AgentEndedReason, endedAt: Date, destroy: boolean): Promise<void> {
     clearTimeout(this.idleTimer);
     clearTimeout(this.ttlTimer);
     const log = this.options.logger.child({ session_id: this.id, agent_id: this.agentId, workspace_id: this.workspaceId });
@@ -101,13 +106,16 @@ export class HostedSession {
     for (const client of this.clients) {
       if (client.readyState === WebSocket.OPEN || client.readyState === WebSocket.CONNECTING) client.close(close.code, close.reason);
     }
+    let profileSaved = false;
+    const profile = this.options.profile !== undefined && reason !== "worker_lost" && !destroy ? this.options.profile : undefined;
     try {
-      await this.browser.close();
+      const live = profile && reason !== "error" ? await profile.beforeClose(this.browser).catch(() => undefined) : undefined;
+      await this.browser.close(undefined, profile ? { beforeRemove: async (dir) => void (profileSaved = await profile.save(dir, live)) } : {});
     } catch (err) {
-      log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "agent browser did not close cleanly");
+      log.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "agent browser did not close cleanly, or its profile could not be saved");
     }
     try {
-      await this.options.onEnd(reason, endedAt);
+      await this.options.onEnd(reason, endedAt, { destroy, profileSaved });
     } finally {
       log.info({ reason, pid: this.browser.pid }, "agent session ended");
       this.resolveDone();

@@ -7,7 +7,7 @@ import type { AgentBrowser } from "@browserfleet/browser";
  * A page that fails to load is still handed over: the client sees what the site answered.
  */
 export async function openInitialPage(browser: AgentBrowser, url: string, timeoutMs: number): Promise<void> {
-  const connection = await chromium.connectOverCDP(browser.browserWsUrl, { timeout: timeoutMs });
+  const connection = await chromium.connectOverCDP(browser.browserWsUrl, { timeout: timeoutMs, noDefaults: true });
   try {
     const context = connection.contexts()[0];
     const page = context?.pages()[0] ?? (await context?.newPage());

@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import type { AgentBrowser, AgentBrowserLauncher } from "@browserfleet/browser";
+import type { AgentBrowser, AgentBrowserLauncher, AgentLaunchOptions } from "@browserfleet/browser";
 
 /**
  * A few blank agent browsers started ahead of need (AGENT_WARM_POOL), so placing a burner skips
@@ -37,6 +37,11 @@ export class WarmBrowsers {
     const browser = this.ready.shift();
     this.fill();
     return browser ?? this.launcher.launch();
+  }
+
+  /** A browser of its own, never a warm one: a persistent agent's starts from its saved profile. */
+  launchFresh(options: AgentLaunchOptions): Promise<AgentBrowser> {
+    return this.launcher.launch(options);
   }
 
   async close(): Promise<void> {

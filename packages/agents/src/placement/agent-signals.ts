@@ -22,6 +22,8 @@ export async function announceAgentSettled(redis: Pick<Redis, "publish">, prefix
 export interface AgentEndSignal {
   sessionId: string;
   reason: AgentEndedReason;
+  /** The agent ends with the session (DELETE of a persistent agent): nothing is saved, the profile goes. */
+  destroy?: boolean;
 }
 
 export async function announceAgentEnd(redis: Pick<Redis, "publish">, prefix: string, signal: AgentEndSignal): Promise<void> {

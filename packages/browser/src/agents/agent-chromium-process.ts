@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import type { Readable, Writable } from "node:stream";
 import { setTimeout as delay } from "node:timers/promises";
 
 /** How much of Chromium's stderr is kept for error messages. */
@@ -44,7 +45,13 @@ export class ChromiumProcess {
   private spawnError: Error | null = null;
 
   constructor(command: string, args: readonly string[], env: Record<string, string>) {
-    this.child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe"] });
+    // fds 3 and 4 are Chromium's --remote-debugging-pipe: nothing is sent on it, but Chromium exits when it reads EOF
+    // there, which the kernel delivers when this process dies however it dies (SIGKILL included): no orphaned browser.
+    this.child = spawn(command, args, { env, stdio: ["ignore", "ignore", "pipe", "pipe", "pipe"] });
+    const [, , , commands, answers] = this.child.stdio as unknown as [unknown, unknown, unknown, Writable | null, Readable | null];
+    commands?.on("error", () => undefined);
+    answers?.on("error", () => undefined);
+    answers?.resume();
     this.exited = new Promise((resolve) => {
       this.child.once("exit", (code, signal) => resolve({ code, signal }));
       this.child.on("error", (err) => {

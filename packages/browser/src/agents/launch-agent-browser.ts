@@ -41,8 +41,17 @@ export interface AgentBrowser {
   userDataDir: string;
   /** Resolves when the process exits; never rejects. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-  /** SIGTERM, then SIGKILL after `timeoutMs` (default 5000); waits for the exit and removes userDataDir. Idempotent. */
-  close(timeoutMs?: number): Promise<void>;
+  /**
+   * SIGTERM (Chromium flushes its profile), then SIGKILL after `timeoutMs` (default 5000); waits for the exit, runs
+   * `beforeRemove` on the profile dir (a persistent agent saves it there), and removes userDataDir. Idempotent: later
+   * calls wait for the first.
+   */
+  close(timeoutMs?: number, options?: { beforeRemove?: (userDataDir: string) => Promise<void> }): Promise<void>;
+}
+
+export interface AgentLaunchOptions {
+  /** Fills the fresh profile dir before Chromium starts (a persistent agent's saved profile). */
+  prepareProfile?: (userDataDir: string) => Promise<void>;
 }
 
 const DEFAULT_LAUNCH_TIMEOUT_MS = 30_000;
@@ -62,6 +71,8 @@ export function agentChromiumArgs(options: Pick<AgentBrowserOptions, "extraArgs"
     // After the extra ones, so these win wherever a flag is given twice.
     "--headless",
     "--remote-debugging-port=0",
+    // The worker's lifeline: Chromium exits when this pipe closes (see ChromiumProcess).
+    "--remote-debugging-pipe",
     "--remote-debugging-address=127.0.0.1",
     `--user-data-dir=${userDataDir}`,
     // Headless Chromium with remote debugging says navigator.webdriver = true even without --enable-automation; a remote client's pages must not.
@@ -93,17 +104,18 @@ export class AgentBrowserLauncher {
     this.plans = new LaunchPlanChooser(options, AGENT_LAUNCH_FAILURES);
   }
 
-  launch(): Promise<AgentBrowser> {
-    return this.plans.launch((plan, setpriv) => this.launchWith(plan, setpriv));
+  launch(options: AgentLaunchOptions = {}): Promise<AgentBrowser> {
+    return this.plans.launch((plan, setpriv) => this.launchWith(plan, setpriv, options));
   }
 
-  private async launchWith(plan: LaunchPlan, setpriv: string | null): Promise<AgentBrowser> {
+  private async launchWith(plan: LaunchPlan, setpriv: string | null, options: AgentLaunchOptions): Promise<AgentBrowser> {
     const startedAt = performance.now();
     const timeoutMs = this.options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
     // Private (0700); the wrapper hands it to the sandbox user before it drops to it.
     const userDataDir = await mkdtemp(join(tmpdir(), "browserfleet-agent-profile-"));
     const spawned: { chromium?: ChromiumProcess } = {};
     try {
+      await options.prepareProfile?.(userDataDir);
       // The wrapper exec's Chromium, so the spawned pid is Chromium's and the wrapper file may go once it is listening.
       const browserWsUrl = await withChromiumWrapper(chromiumWrapperScript(this.options.chromiumPath, plan, setpriv), async (wrapperPath) => {
         const chromium = new ChromiumProcess(wrapperPath, agentChromiumArgs(this.options, plan, userDataDir), chromiumEnvironment(this.options.chromiumEnv));
@@ -166,12 +178,16 @@ function agentBrowser(chromium: ChromiumProcess, browserWsUrl: string, userDataD
     browserWsUrl,
     userDataDir,
     exited: chromium.exited,
-    close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS): Promise<void> {
+    close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, options = {}): Promise<void> {
       closing ??= (async () => {
         await chromium.stop(timeoutMs);
         // Its helpers (network service, zygotes) may still be writing the profile for a moment.
         await chromium.settle(HELPERS_SETTLE_MS);
-        await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+        try {
+          await options.beforeRemove?.(userDataDir);
+        } finally {
+          await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+        }
       })();
       return closing;
     },

@@ -6,6 +6,7 @@ export const PRICES = {
   task_step: 1,
   burner_agent: 1,
   persistent_session: 2,
+  persistent_agent_renewal: 20,
 } as const;
 
 export const NEW_WORKSPACE_CREDITS = 100;

@@ -1,8 +1,19 @@
 import { z } from "zod";
-import { agentCdpView, agentListView, agentView, createAgentBody, listAgentsQuery } from "../schemas/agents.ts";
+import {
+  agentCdpView,
+  agentListView,
+  agentSessionListView,
+  agentSessionView,
+  agentView,
+  createAgentBody,
+  createAgentSessionBody,
+  listAgentSessionsQuery,
+  listAgentsQuery,
+} from "../schemas/agents.ts";
 import type { RouteDoc } from "./route-doc.ts";
 
 const agentId = { id: { description: "agent id (`agt_` and 20 lowercase hex)", pattern: "^agt_[0-9a-f]{20}$" } };
+const sessionId = { sid: { description: "session id (`ses_` and 20 lowercase hex)", pattern: "^ses_[0-9a-f]{20}$" } };
 
 /** Anything DevTools answers on /json/version: Playwright and Puppeteer read `webSocketDebuggerUrl`. */
 const devToolsVersion = z.looseObject({ Browser: z.string().optional(), "Protocol-Version": z.string().optional(), webSocketDebuggerUrl: z.string() });
@@ -86,6 +97,41 @@ export const agentRouteDocs: RouteDoc[] = [
     pathParams: agentId,
     responses: { 200: { description: "the agent's gateway URLs", schema: agentCdpView } },
     errors: ["AGENT_NOT_RUNNING"],
+  },
+  {
+    method: "post",
+    path: "/v1/agents/{id}/sessions",
+    operationId: "openAgentSession",
+    summary: "Open a session on a stopped persistent agent: a fresh browser with its saved profile restored, on any worker",
+    tag: "agents",
+    auth: true,
+    pathParams: agentId,
+    body: createAgentSessionBody,
+    responses: { 201: { description: "the running session, with its gateway URLs", schema: agentSessionView } },
+    errors: ["AGENT_RUNNING", "AGENT_NOT_RUNNING", "INSUFFICIENT_CREDIT", "NO_CAPACITY"],
+  },
+  {
+    method: "get",
+    path: "/v1/agents/{id}/sessions",
+    operationId: "listAgentSessions",
+    summary: "List an agent's sessions, newest first",
+    tag: "agents",
+    auth: true,
+    pathParams: agentId,
+    query: listAgentSessionsQuery,
+    responses: { 200: { description: "one page of sessions", schema: agentSessionListView } },
+    errors: [],
+  },
+  {
+    method: "delete",
+    path: "/v1/agents/{id}/sessions/{sid}",
+    operationId: "endAgentSession",
+    summary: "End a session: its profile is saved first, the agent goes back to stopped",
+    tag: "agents",
+    auth: true,
+    pathParams: { ...agentId, ...sessionId },
+    responses: { 204: { description: "ended (again: 204)" } },
+    errors: [],
   },
   {
     method: "get",

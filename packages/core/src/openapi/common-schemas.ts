@@ -25,6 +25,7 @@ export const ledgerEntrySchema = z.object({
   balance_after: z.number().int().min(0),
   reason: z.string(),
   job_id: z.uuid().nullable(),
+  agent_id: z.string().nullable(),
 });
 
 export const ledgerPageSchema = z.object({ items: z.array(ledgerEntrySchema), next_cursor: z.string().nullable() });

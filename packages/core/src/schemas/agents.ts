@@ -25,9 +25,10 @@ const ttlString = z
   .max(16)
   .regex(/^[0-9]+(s|m|h)$/, 'ttl must be a number and one unit (s, m or h), e.g. "300s", "5m", "1h"')
   .transform((s, ctx) => {
-    const seconds = parseTtl(s)!;
-    if (seconds < MIN_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
-      ctx.addIssue({ code: "custom", message: `ttl must be from ${MIN_TTL_SECONDS} s to ${MAX_TTL_SECONDS} s, got ${seconds} s` });
+    // parseTtl is null for a number too long to be a TTL at all ("99999999s"): out of range, said as such.
+    const seconds = parseTtl(s);
+    if (seconds === null || seconds < MIN_TTL_SECONDS || seconds > MAX_TTL_SECONDS) {
+      ctx.addIssue({ code: "custom", message: `ttl must be from ${MIN_TTL_SECONDS} s to ${MAX_TTL_SECONDS} s, got ${seconds === null ? s : `${seconds} s`}` });
       return z.NEVER;
     }
     return seconds;
@@ -122,3 +123,38 @@ export const agentCdpView = z.object({
   expires_at: isoOrNull,
 });
 export type AgentCdpView = z.infer<typeof agentCdpView>;
+
+export const AGENT_SESSION_STATUSES = ["queued", "running", "ended", "failed"] as const;
+
+/** POST /v1/agents/{id}/sessions: a new session on a stopped persistent agent. */
+export const createAgentSessionBody = z
+  .strictObject({
+    ttl: ttlString.optional(),
+    ttl_seconds: ttlSeconds.optional(),
+    startup_timeout_seconds: z.number().int().min(1).max(60).default(DEFAULT_STARTUP_TIMEOUT_SECONDS),
+  })
+  .refine((b) => b.ttl === undefined || b.ttl_seconds === undefined, { message: "send ttl or ttl_seconds, not both", path: ["ttl_seconds"] })
+  .transform(({ ttl, ttl_seconds, ...rest }) => ({ ...rest, ttl_seconds: ttl ?? ttl_seconds ?? PERSISTENT_DEFAULT_TTL_SECONDS }));
+export type CreateAgentSessionBody = z.output<typeof createAgentSessionBody>;
+
+export const listAgentSessionsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_LIMIT).default(DEFAULT_PAGE_LIMIT),
+  cursor: z.string().min(1).max(512).optional(),
+});
+
+/** One session of an agent; its URLs (with tokens) only in the answer that opened it. */
+export const agentSessionView = z.object({
+  id: z.string(),
+  agent_id: z.string(),
+  status: z.enum(AGENT_SESSION_STATUSES),
+  cdp_url: z.string().nullable(),
+  cdp_http: z.string().nullable(),
+  live_url: z.string().nullable(),
+  started_at: isoOrNull,
+  expires_at: isoOrNull,
+  ended_at: isoOrNull,
+  ended_reason: z.enum(AGENT_ENDED_REASONS).nullable(),
+  cost_credits: z.number().int(),
+});
+export type AgentSessionView = z.infer<typeof agentSessionView>;
+export const agentSessionListView = z.object({ items: z.array(agentSessionView), next_cursor: z.string().nullable() });

@@ -12,6 +12,8 @@ export const WEBHOOK_EVENT_TYPES = [
   "agent.failed",
   "agent.session.started",
   "agent.session.ended",
+  "agent.renewed",
+  "agent.renewal_failed",
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -56,7 +56,40 @@ export type AgentFailedEventData = {
   error_message: string;
 };
 
+export type AgentSessionStartedEventData = {
+  agent_id: string;
+  session_id: string;
+  started_at: string;
+  expires_at: string | null;
+  cost_credits: number;
+};
+
+export type AgentSessionEndedEventData = {
+  agent_id: string;
+  session_id: string;
+  ended_at: string;
+  reason: string;
+  /** Whether the profile was saved at this end (never for worker_lost, nor for a session ended by deleting its agent). */
+  profile_saved: boolean;
+};
+
+export type AgentRenewedEventData = {
+  agent_id: string;
+  renewal_credits: number;
+  next_renewal_at: string;
+};
+
+export type AgentRenewalFailedEventData = {
+  agent_id: string;
+  error_code: string;
+  error_message: string;
+};
+
 export type WebhookEventPayloads = {
+  "agent.session.started": AgentSessionStartedEventData;
+  "agent.session.ended": AgentSessionEndedEventData;
+  "agent.renewed": AgentRenewedEventData;
+  "agent.renewal_failed": AgentRenewalFailedEventData;
   "agent.provisioned": AgentProvisionedEventData;
   "agent.destroyed": AgentDestroyedEventData;
   "agent.failed": AgentFailedEventData;

@@ -37,20 +37,30 @@ export async function markAgentSessionRunning(
       data: { status: "running", startedAt, expiresAt, browserPid: input.browserPid },
     });
     if (moved.count === 0) return null;
+    const earlier = await tx.agentSession.count({ where: { agentId: session.agentId, startedAt: { not: null }, id: { not: session.id } } });
     const agent = await tx.agent.update({ where: { id: session.agentId }, data: { status: "running" } });
-    await writeOutboxEvent(tx, {
-      workspaceId: agent.workspaceId,
-      type: "agent.provisioned",
-      data: {
-        agent_id: agent.id,
-        mode: agent.mode,
-        profile_id: null,
-        session_id: session.id,
-        trust_score: agent.trustScore,
-        expires_at: expiresAt.toISOString(),
-        cost_credits: agent.costCredits,
-      },
-    });
+    if (earlier === 0) {
+      await writeOutboxEvent(tx, {
+        workspaceId: agent.workspaceId,
+        type: "agent.provisioned",
+        data: {
+          agent_id: agent.id,
+          mode: agent.mode,
+          profile_id: profileIdOf(agent),
+          session_id: session.id,
+          trust_score: agent.trustScore,
+          expires_at: expiresAt.toISOString(),
+          cost_credits: agent.costCredits,
+        },
+      });
+    }
+    if (agent.mode === "persistent") {
+      await writeOutboxEvent(tx, {
+        workspaceId: agent.workspaceId,
+        type: "agent.session.started",
+        data: { agent_id: agent.id, session_id: session.id, started_at: startedAt.toISOString(), expires_at: expiresAt.toISOString(), cost_credits: agent.costCredits },
+      });
+    }
     return { ...session, status: "running", startedAt, expiresAt, browserPid: input.browserPid };
   });
 }
@@ -63,9 +73,11 @@ export async function failAgentSession(prisma: Db, input: { sessionId: string; e
       WHERE id = ${input.sessionId} AND status = 'queued'
       RETURNING agent_id, workspace_id, credits_reserved`;
     if (!session) return false;
+    // A persistent agent that has run before keeps its profile and goes back to stopped; otherwise the agent never ran.
+    const ranBefore = (await tx.agentSession.count({ where: { agentId: session.agent_id, startedAt: { not: null } } })) > 0;
     await tx.agent.update({
       where: { id: session.agent_id },
-      data: { status: "failed", endedAt: new Date(), errorCode: input.errorCode, errorMessage: input.errorMessage },
+      data: ranBefore ? { status: "stopped" } : { status: "failed", endedAt: new Date(), errorCode: input.errorCode, errorMessage: input.errorMessage },
     });
     await release(tx, session.workspace_id, session.agent_id, session.credits_reserved);
     await writeOutboxEvent(tx, {
@@ -84,6 +96,10 @@ export interface EndAgentSessionInput {
   endedAt?: Date;
   /** AGENT_TTL_SCALE: agent time is real time divided by it, and blocks are counted in agent time. */
   ttlScale: number;
+  /** A persistent agent's session ends with the agent itself (DELETE of the agent, a failed renewal): destroyed, profile deleted. */
+  destroyAgent?: boolean;
+  /** Whether the profile was saved before this end (reported in agent.session.ended). */
+  profileSaved?: boolean;
 }
 
 export interface EndedAgentSession {
@@ -97,8 +113,9 @@ export interface EndedAgentSession {
 
 /**
  * Ends a queued or running session for `reason`: charges its started blocks of running time
- * (nothing if it never ran), releases the rest of the reservation, marks the agent destroyed (a
- * burner's only session is its life) and writes agent.destroyed. Null when it had already ended.
+ * (nothing if it never ran) and releases the rest of the reservation. A burner's only session is
+ * its life: the agent is destroyed (agent.destroyed). A persistent agent goes back to stopped
+ * (agent.session.ended), unless `destroyAgent`. Null when the session had already ended.
  */
 export async function endAgentSession(prisma: Db, input: EndAgentSessionInput): Promise<EndedAgentSession | null> {
   return prisma.$transaction(async (tx) => {
@@ -114,18 +131,51 @@ export async function endAgentSession(prisma: Db, input: EndAgentSessionInput): 
       session.started_at === null ? 0 : sessionCharge({ mode: agent.mode, startedAt: session.started_at, endedAt, scale: input.ttlScale, reserved: session.credits_reserved });
     const released = session.credits_reserved - charged;
     await tx.agentSession.update({ where: { id: input.sessionId }, data: { creditsCharged: charged } });
+    const destroy = agent.mode === "burner" || input.destroyAgent === true;
     const updated = await tx.agent.update({
       where: { id: agent.id },
-      data: { status: "destroyed", endedAt, endedReason: input.reason, costCredits: { increment: charged } },
+      data: destroy ? { status: "destroyed", endedAt, endedReason: input.reason, costCredits: { increment: charged } } : { status: "stopped", costCredits: { increment: charged } },
     });
     await release(tx, session.workspace_id, agent.id, released);
-    await writeOutboxEvent(tx, {
-      workspaceId: session.workspace_id,
-      type: "agent.destroyed",
-      data: { agent_id: agent.id, mode: agent.mode, destroyed_at: endedAt.toISOString(), reason: input.reason, cost_credits: updated.costCredits },
-    });
+    if (agent.mode === "persistent") {
+      await writeOutboxEvent(tx, {
+        workspaceId: session.workspace_id,
+        type: "agent.session.ended",
+        data: { agent_id: agent.id, session_id: input.sessionId, ended_at: endedAt.toISOString(), reason: input.reason, profile_saved: input.profileSaved === true },
+      });
+    }
+    if (destroy) {
+      if (agent.mode === "persistent") await tx.agentProfile.deleteMany({ where: { agentId: agent.id } });
+      await writeOutboxEvent(tx, {
+        workspaceId: session.workspace_id,
+        type: "agent.destroyed",
+        data: { agent_id: agent.id, mode: agent.mode, destroyed_at: endedAt.toISOString(), reason: input.reason, cost_credits: updated.costCredits },
+      });
+    }
     return { agentId: agent.id, workspaceId: session.workspace_id, mode: agent.mode, charged, released, workerUrl: session.worker_url };
   });
+}
+
+/** DELETE of a persistent agent between sessions: destroyed, its profile deleted, agent.destroyed. False unless it was stopped. */
+export async function destroyStoppedAgent(prisma: Db, input: { agentId: string; reason: AgentEndedReason }): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const endedAt = new Date();
+    const moved = await tx.agent.updateMany({ where: { id: input.agentId, status: "stopped" }, data: { status: "destroyed", endedAt, endedReason: input.reason } });
+    if (moved.count === 0) return false;
+    const agent = await tx.agent.findUniqueOrThrow({ where: { id: input.agentId } });
+    await tx.agentProfile.deleteMany({ where: { agentId: agent.id } });
+    await writeOutboxEvent(tx, {
+      workspaceId: agent.workspaceId,
+      type: "agent.destroyed",
+      data: { agent_id: agent.id, mode: agent.mode, destroyed_at: endedAt.toISOString(), reason: input.reason, cost_credits: agent.costCredits },
+    });
+    return true;
+  });
+}
+
+/** A persistent agent's profile id as the API shows it (null for burners: they keep nothing). */
+export function profileIdOf(agent: Pick<Agent, "id" | "mode">): string | null {
+  return agent.mode === "persistent" ? `prf_${agent.id.slice(4)}` : null;
 }
 
 async function release(tx: Tx, workspaceId: string, agentId: string, credits: number): Promise<void> {

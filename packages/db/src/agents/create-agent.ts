@@ -1,5 +1,5 @@
 import { ApiError, newAgentId, newSessionId, type AgentMode } from "@browserfleet/core";
-import type { Agent, AgentSession, Db, Prisma } from "../client.ts";
+import type { Agent, AgentSession, Db, Prisma, Tx } from "../client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
 
 export interface CreateAgentInput {
@@ -18,6 +18,8 @@ export interface CreateAgentInput {
   reserve: number;
   /** sha256 of the session's first CDP and view tokens. */
   tokenHashes: { cdp: string; view: string };
+  /** A persistent agent's first renewal, charged now, and when the next one is due. */
+  renewal?: { credits: number; nextAt: Date };
 }
 
 /** When the cap refuses a create: the contract's fixed Retry-After. */
@@ -30,15 +32,7 @@ export const AGENT_CAP_RETRY_AFTER_SECONDS = 30;
  */
 export async function createAgent(prisma: Db, input: CreateAgentInput): Promise<{ agent: Agent; session: AgentSession }> {
   return prisma.$transaction(async (tx) => {
-    const [workspace] = await tx.$queryRaw<{ max_agents: number }[]>`
-      SELECT max_agents FROM workspaces WHERE id = ${input.workspaceId}::uuid FOR UPDATE`;
-    if (!workspace) throw new ApiError("NOT_FOUND", "workspace not found");
-    const open = await tx.agentSession.count({ where: { workspaceId: input.workspaceId, status: { in: ["queued", "running"] } } });
-    if (open >= workspace.max_agents) {
-      throw new ApiError("TOO_MANY_REQUESTS", `this workspace already runs ${open} of its ${workspace.max_agents} agents; end one or retry later`, {
-        retryAfter: AGENT_CAP_RETRY_AFTER_SECONDS,
-      });
-    }
+    await holdAgentCap(tx, input.workspaceId);
     const agent = await tx.agent.create({ data: agentData(input) });
     const session = await tx.agentSession.create({
       data: {
@@ -60,8 +54,27 @@ export async function createAgent(prisma: Db, input: CreateAgentInput): Promise<
     if (input.reserve > 0 && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.reserve, reason: "agent_reserve", agentId: agent.id }))) {
       throw new ApiError("INSUFFICIENT_CREDIT", `this agent's TTL needs ${input.reserve} credits reserved and the balance cannot cover them`);
     }
+    if (input.renewal && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.renewal.credits, reason: "agent_renewal", agentId: agent.id }))) {
+      throw new ApiError("INSUFFICIENT_CREDIT", `a persistent agent needs its first renewal (${input.renewal.credits} credits) and its first session's reservation (${input.reserve}); the balance cannot cover them`);
+    }
     return { agent, session };
   });
+}
+
+/**
+ * Locks the workspace row (so concurrent creates on every API replica count one after another)
+ * and refuses when its open sessions (queued or running) already fill max_agents.
+ */
+export async function holdAgentCap(tx: Tx, workspaceId: string): Promise<void> {
+  const [workspace] = await tx.$queryRaw<{ max_agents: number }[]>`
+    SELECT max_agents FROM workspaces WHERE id = ${workspaceId}::uuid FOR UPDATE`;
+  if (!workspace) throw new ApiError("NOT_FOUND", "workspace not found");
+  const open = await tx.agentSession.count({ where: { workspaceId, status: { in: ["queued", "running"] } } });
+  if (open >= workspace.max_agents) {
+    throw new ApiError("TOO_MANY_REQUESTS", `this workspace already runs ${open} of its ${workspace.max_agents} agents; end one or retry later`, {
+      retryAfter: AGENT_CAP_RETRY_AFTER_SECONDS,
+    });
+  }
 }
 
 function agentData(input: CreateAgentInput): Prisma.AgentUncheckedCreateInput {
@@ -76,5 +89,7 @@ function agentData(input: CreateAgentInput): Prisma.AgentUncheckedCreateInput {
     metadata: input.metadata as Prisma.InputJsonObject,
     initialUrl: input.initialUrl,
     idleTimeoutSeconds: input.idleTimeoutSeconds,
+    costCredits: input.renewal?.credits ?? 0,
+    nextRenewalAt: input.renewal?.nextAt ?? null,
   };
 }

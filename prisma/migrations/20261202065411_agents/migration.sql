@@ -28,6 +28,7 @@ CREATE TABLE "agents" (
     "idle_timeout_seconds" INTEGER NOT NULL,
     "trust_score" INTEGER,
     "cost_credits" INTEGER NOT NULL DEFAULT 0,
+    "next_renewal_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "ended_at" TIMESTAMPTZ(3),
     "ended_reason" TEXT,
@@ -76,8 +77,22 @@ CREATE TABLE "agent_tokens" (
     CONSTRAINT "agent_tokens_pkey" PRIMARY KEY ("token_hash")
 );
 
+-- CreateTable
+CREATE TABLE "agent_profiles" (
+    "agent_id" TEXT NOT NULL,
+    "bytes" BYTEA NOT NULL,
+    "size_bytes" INTEGER NOT NULL,
+    "session_id" TEXT NOT NULL,
+    "saved_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    CONSTRAINT "agent_profiles_pkey" PRIMARY KEY ("agent_id")
+);
+
 -- CreateIndex
 CREATE INDEX "agents_workspace_id_created_at_id_idx" ON "agents"("workspace_id", "created_at" DESC, "id" DESC);
+
+-- CreateIndex
+CREATE INDEX "agents_next_renewal_at_idx" ON "agents"("next_renewal_at");
 
 -- CreateIndex
 CREATE INDEX "agent_sessions_agent_id_created_at_idx" ON "agent_sessions"("agent_id", "created_at" DESC);
@@ -111,3 +126,6 @@ ALTER TABLE "agent_tokens" ADD CONSTRAINT "agent_tokens_agent_id_fkey" FOREIGN K
 
 -- AddForeignKey
 ALTER TABLE "agent_tokens" ADD CONSTRAINT "agent_tokens_session_id_fkey" FOREIGN KEY ("session_id") REFERENCES "agent_sessions"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "agent_profiles" ADD CONSTRAINT "agent_profiles_agent_id_fkey" FOREIGN KEY ("agent_id") REFERENCES "agents"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,0 +1,51 @@
+import { ApiError, newSessionId } from "@browserfleet/core";
+import type { AgentSession, Db } from "../client.ts";
+import { moveCredits } from "../credits/move-credits.ts";
+import { holdAgentCap } from "./create-agent.ts";
+
+export interface OpenAgentSessionInput {
+  workspaceId: string;
+  agentId: string;
+  ttlSeconds: number;
+  startupTimeoutSeconds: number;
+  reserve: number;
+  tokenHashes: { cdp: string; view: string };
+}
+
+/**
+ * A new session on a stopped persistent agent, in one transaction with its tokens and
+ * reservation, under the same max_agents count as a create. 400 on a burner, 409 AGENT_RUNNING
+ * while a session is open (queued, running or still saving), 409 AGENT_NOT_RUNNING once destroyed.
+ */
+export async function openAgentSession(prisma: Db, input: OpenAgentSessionInput): Promise<AgentSession> {
+  return prisma.$transaction(async (tx) => {
+    await holdAgentCap(tx, input.workspaceId);
+    const agent = await tx.agent.findFirst({ where: { id: input.agentId, workspaceId: input.workspaceId } });
+    if (!agent) throw new ApiError("NOT_FOUND", `agent ${input.agentId} not found`);
+    if (agent.mode !== "persistent") throw new ApiError("BAD_REQUEST", "a burner agent has exactly one session; create a persistent agent to open sessions on it");
+    if (agent.status === "destroyed" || agent.status === "failed") throw new ApiError("AGENT_NOT_RUNNING", `agent ${agent.id} is ${agent.status}`);
+    // The agent row is locked by this conditional update: two concurrent opens cannot both see it stopped.
+    const moved = await tx.agent.updateMany({ where: { id: agent.id, status: "stopped" }, data: { status: "queued" } });
+    if (moved.count === 0) throw new ApiError("AGENT_RUNNING", `a session is already open on agent ${agent.id}`);
+    const session = await tx.agentSession.create({
+      data: {
+        id: newSessionId(),
+        agentId: agent.id,
+        workspaceId: input.workspaceId,
+        ttlSeconds: input.ttlSeconds,
+        startupTimeoutSeconds: input.startupTimeoutSeconds,
+        creditsReserved: input.reserve,
+      },
+    });
+    await tx.agentToken.createMany({
+      data: [
+        { tokenHash: input.tokenHashes.cdp, agentId: agent.id, sessionId: session.id, kind: "cdp" },
+        { tokenHash: input.tokenHashes.view, agentId: agent.id, sessionId: session.id, kind: "view" },
+      ],
+    });
+    if (input.reserve > 0 && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.reserve, reason: "agent_reserve", agentId: agent.id }))) {
+      throw new ApiError("INSUFFICIENT_CREDIT", `this session's TTL needs ${input.reserve} credits reserved and the balance cannot cover them`);
+    }
+    return session;
+  });
+}
