@@ -117,6 +117,25 @@ describe.concurrent("an agent's life ends once, with its reason, its browser gon
     expect(ended.cost_credits).toBe(1);
   });
 
+  it("GET /v1/usage counts the agent seconds of the day, lists every day of the range, and refuses bad ranges", async () => {
+    const ws = await workspace("usage");
+    const agent = await ws.create({ ttl_seconds: 3600 });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect((await ws.client.call("DELETE", `/v1/agents/${agent.id}`)).status).toBe(204);
+    const today = new Date().toISOString().slice(0, 10);
+    const usage = await ws.client.get<{ items: { date: string; agent_seconds: number; pages: number; task_steps: number }[] }>(`/v1/usage?to=${today}`);
+    expect(usage.status).toBe(200);
+    expect(usage.body.items).toHaveLength(30);
+    const last = usage.body.items.at(-1)!;
+    expect(last.date).toBe(today);
+    expect(last.agent_seconds).toBeGreaterThanOrEqual(1);
+    expect(usage.body.items.slice(0, -1).every((d) => d.agent_seconds === 0 && d.pages === 0)).toBe(true);
+    for (const bad of ["from=2026-13-01", "from=2026-02-30", "from=2026-05-02&to=2026-05-01", "from=2020-01-01&to=2026-01-01", "to=yesterday"]) {
+      const res = await ws.client.get<{ code: string }>(`/v1/usage?${bad}`);
+      expect({ bad, status: res.status, code: res.body.code }).toEqual({ bad, status: 400, code: "BAD_REQUEST" });
+    }
+  });
+
   it("a browser that crashes ends the agent `error`, charged only what it ran", async () => {
     const ws = await workspace("crash");
     const agent = await ws.create({ ttl_seconds: 3600 });

@@ -21,6 +21,7 @@ import { singlePageRoutes } from "./submit/single-page-routes.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 import { agentRoutes } from "./agents/agent-routes.ts";
 import { sessionRoutes } from "./agents/session-routes.ts";
+import { usageRoutes } from "./usage/usage-routes.ts";
 import { cdpDiscoveryRoutes } from "./gateway/cdp-discovery-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
@@ -55,6 +56,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(batchAndCrawlRoutes(deps));
   v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
+  v1.use(usageRoutes(deps));
   v1.use(webhookRoutes(deps));
   v1.use(keyRoutes(deps));
   v1.use(agentRoutes(deps));

@@ -30,3 +30,4 @@ export * from "./agents/agent-ids.ts";
 export * from "./agents/agent-identity.ts";
 export * from "./agents/agent-time.ts";
 export * from "./schemas/agents.ts";
+export * from "./schemas/usage.ts";

@@ -10,3 +10,4 @@ export * from "./idempotency/index.ts";
 export * from "./blobs/index.ts";
 export * from "./transactions/index.ts";
 export * from "./agents/index.ts";
+export * from "./usage/index.ts";

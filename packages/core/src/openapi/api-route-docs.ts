@@ -1,4 +1,5 @@
 import { agentRouteDocs } from "./agent-route-docs.ts";
+import { usageRouteDocs } from "./usage-route-docs.ts";
 import { creditRouteDocs } from "./credit-route-docs.ts";
 import { jobRouteDocs } from "./job-route-docs.ts";
 import { keyRouteDocs } from "./key-route-docs.ts";
@@ -12,6 +13,7 @@ export const API_ROUTE_DOCS: RouteDoc[] = [
   ...quickRouteDocs,
   ...jobRouteDocs,
   ...creditRouteDocs,
+  ...usageRouteDocs,
   ...keyRouteDocs,
   ...webhookRouteDocs,
   ...agentRouteDocs,

@@ -1,6 +1,7 @@
-import { ApiError, newAgentId, newSessionId, type AgentMode } from "@browserfleet/core";
+import { ApiError, newAgentId, type AgentMode } from "@browserfleet/core";
 import type { Agent, AgentSession, Db, Prisma, Tx } from "../client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
+import { insertReservedSession } from "./insert-reserved-session.ts";
 
 export interface CreateAgentInput {
   workspaceId: string;
@@ -34,26 +35,8 @@ export async function createAgent(prisma: Db, input: CreateAgentInput): Promise<
   return prisma.$transaction(async (tx) => {
     await holdAgentCap(tx, input.workspaceId);
     const agent = await tx.agent.create({ data: agentData(input) });
-    const session = await tx.agentSession.create({
-      data: {
-        id: newSessionId(),
-        agentId: agent.id,
-        workspaceId: input.workspaceId,
-        ttlSeconds: input.ttlSeconds,
-        startupTimeoutSeconds: input.startupTimeoutSeconds,
-        creditsReserved: input.reserve,
-      },
-    });
-    await tx.agentToken.createMany({
-      data: [
-        { tokenHash: input.tokenHashes.cdp, agentId: agent.id, sessionId: session.id, kind: "cdp" },
-        { tokenHash: input.tokenHashes.view, agentId: agent.id, sessionId: session.id, kind: "view" },
-      ],
-    });
     // The workspace row is already ours, so the reservation cannot deadlock with another create.
-    if (input.reserve > 0 && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.reserve, reason: "agent_reserve", agentId: agent.id }))) {
-      throw new ApiError("INSUFFICIENT_CREDIT", `this agent's TTL needs ${input.reserve} credits reserved and the balance cannot cover them`);
-    }
+    const session = await insertReservedSession(tx, { ...input, agentId: agent.id });
     if (input.renewal && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.renewal.credits, reason: "agent_renewal", agentId: agent.id }))) {
       throw new ApiError("INSUFFICIENT_CREDIT", `a persistent agent needs its first renewal (${input.renewal.credits} credits) and its first session's reservation (${input.reserve}); the balance cannot cover them`);
     }

@@ -1,6 +1,6 @@
-import { ApiError, newSessionId } from "@browserfleet/core";
+import { ApiError } from "@browserfleet/core";
 import type { AgentSession, Db } from "../client.ts";
-import { moveCredits } from "../credits/move-credits.ts";
+import { insertReservedSession } from "./insert-reserved-session.ts";
 import { holdAgentCap } from "./create-agent.ts";
 
 export interface OpenAgentSessionInput {
@@ -27,25 +27,7 @@ export async function openAgentSession(prisma: Db, input: OpenAgentSessionInput)
     // The agent row is locked by this conditional update: two concurrent opens cannot both see it stopped.
     const moved = await tx.agent.updateMany({ where: { id: agent.id, status: "stopped" }, data: { status: "queued" } });
     if (moved.count === 0) throw new ApiError("AGENT_RUNNING", `a session is already open on agent ${agent.id}`);
-    const session = await tx.agentSession.create({
-      data: {
-        id: newSessionId(),
-        agentId: agent.id,
-        workspaceId: input.workspaceId,
-        ttlSeconds: input.ttlSeconds,
-        startupTimeoutSeconds: input.startupTimeoutSeconds,
-        creditsReserved: input.reserve,
-      },
-    });
-    await tx.agentToken.createMany({
-      data: [
-        { tokenHash: input.tokenHashes.cdp, agentId: agent.id, sessionId: session.id, kind: "cdp" },
-        { tokenHash: input.tokenHashes.view, agentId: agent.id, sessionId: session.id, kind: "view" },
-      ],
-    });
-    if (input.reserve > 0 && !(await moveCredits(tx, { workspaceId: input.workspaceId, delta: -input.reserve, reason: "agent_reserve", agentId: agent.id }))) {
-      throw new ApiError("INSUFFICIENT_CREDIT", `this session's TTL needs ${input.reserve} credits reserved and the balance cannot cover them`);
-    }
+    const session = await insertReservedSession(tx, { ...input, agentId: agent.id });
     return session;
   });
 }
