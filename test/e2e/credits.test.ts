@@ -38,7 +38,7 @@ it("shows a new workspace's 100 credits, the price table and the signup grant", 
   expect(credits.body).toEqual({
     balance: 100,
     currency: "credits",
-    prices: { page: 1, screenshot: 1, extract: 1, task_step: 1, burner_agent: 1, persistent_session: 2 },
+    prices: { page: 1, screenshot: 1, extract: 1, task_step: 1, burner_agent: 1, persistent_session: 2, persistent_agent_renewal: 20 },
   });
   const ledger = await wholeLedger(client);
   expect(ledger).toMatchObject([{ delta: 100, balance_after: 100, reason: "signup_grant", job_id: null }]);
