@@ -1,16 +1,10 @@
 import { ApiError } from "@browserfleet/core";
 import type { AgentSession, Db } from "../client.ts";
-import { insertReservedSession } from "./insert-reserved-session.ts";
+import { insertReservedSession, type ReservedSessionInput } from "./insert-reserved-session.ts";
 import { holdAgentCap } from "./create-agent.ts";
 
-export interface OpenAgentSessionInput {
-  workspaceId: string;
-  agentId: string;
-  ttlSeconds: number;
-  startupTimeoutSeconds: number;
-  reserve: number;
-  tokenHashes: { cdp: string; view: string };
-}
+/** A new session is exactly what insertReservedSession writes, on an agent that must be stopped. */
+export type OpenAgentSessionInput = ReservedSessionInput;
 
 /**
  * A new session on a stopped persistent agent, in one transaction with its tokens and
@@ -27,7 +21,7 @@ export async function openAgentSession(prisma: Db, input: OpenAgentSessionInput)
     // The agent row is locked by this conditional update: two concurrent opens cannot both see it stopped.
     const moved = await tx.agent.updateMany({ where: { id: agent.id, status: "stopped" }, data: { status: "queued" } });
     if (moved.count === 0) throw new ApiError("AGENT_RUNNING", `a session is already open on agent ${agent.id}`);
-    const session = await insertReservedSession(tx, { ...input, agentId: agent.id });
+    const session = await insertReservedSession(tx, input);
     return session;
   });
 }
