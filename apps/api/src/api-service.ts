@@ -1,11 +1,11 @@
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppConfig } from "@browserfleet/config";
-import { createHostLookup } from "@browserfleet/core";
+import { PRICES, createHostLookup } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
 import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, closeServer, createMetricsRegistry, listen, runReadinessChecks, type PinoLogger, type ReadinessReport, type ShutdownStep } from "@browserfleet/runtime";
-import { createAgentQueue, startLostSessionSweep, subscribeAgentSignals } from "@browserfleet/agents";
+import { createAgentQueue, startLostSessionSweep, startRenewalSweep, subscribeAgentSignals } from "@browserfleet/agents";
 import { buildApp } from "./app.ts";
 import { attachCdpGateway } from "./gateway/cdp-gateway.ts";
 import { configureServer } from "./http/configure-server.ts";
@@ -87,6 +87,16 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     intervalMs: config.AGENT_SWEEP_INTERVAL_MS,
     logger: logger.child({ component: "agents" }),
   });
+  const renewalSweep = startRenewalSweep({
+    prisma,
+    redis,
+    prefix: config.QUEUE_PREFIX,
+    credits: PRICES.persistent_agent_renewal,
+    periodDays: config.PERSISTENT_RENEWAL_DAYS,
+    ttlScale: config.AGENT_TTL_SCALE,
+    intervalMs: config.AGENT_RENEWAL_INTERVAL_MS,
+    logger: logger.child({ component: "agents" }),
+  });
   let port = 0;
   const idempotencySweep = startIdempotencySweep({ prisma, logger, intervalMs: config.IDEMPOTENCY_SWEEP_INTERVAL_MS });
   const blobs = createBlobStores(prisma, config);
@@ -137,6 +147,7 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
       { name: "idempotency-sweep", run: () => idempotencySweep.stop() },
       { name: "result-retention-sweep", run: () => retentionSweep.stop() },
       { name: "agent-sweep", run: () => agentSweep.stop() },
+      { name: "agent-renewal-sweep", run: () => renewalSweep.stop() },
       { name: "queue", run: () => pageQueue.close() },
       { name: "agent-queue", run: () => agentQueue.close() },
       { name: "redis", run: () => redis.quit() },

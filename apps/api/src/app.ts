@@ -23,6 +23,9 @@ import { agentRoutes } from "./agents/agent-routes.ts";
 import { sessionRoutes } from "./agents/session-routes.ts";
 import { usageRoutes } from "./usage/usage-routes.ts";
 import { cdpDiscoveryRoutes } from "./gateway/cdp-discovery-routes.ts";
+import { agentIdentityRoutes } from "./agents/identity-routes.ts";
+import { agentLiveRoutes } from "./live/agent-live-routes.ts";
+import { liveViewRoutes } from "./live/live-view-routes.ts";
 
 /** The control plane's HTTP surface: ops endpoints open, everything under /v1 authenticated. */
 export function buildApp(deps: ApiDeps): express.Express {
@@ -46,6 +49,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   app.use(openApiRoutes({ bodyLimitBytes: deps.config.BODY_LIMIT_BYTES, maxUrlBytes: deps.config.MAX_URL_BYTES }));
   // The CDP gateway authenticates by the agent's token, not an API key, so it sits before /v1's key check.
   app.use("/v1", cdpDiscoveryRoutes(deps));
+  app.use(liveViewRoutes(deps));
   const v1 = express.Router(ROUTING);
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
   v1.use(authenticate(deps.prisma, deps.keyUsage));
@@ -61,6 +65,8 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(keyRoutes(deps));
   v1.use(agentRoutes(deps));
   v1.use(sessionRoutes(deps));
+  v1.use(agentIdentityRoutes(deps));
+  v1.use(agentLiveRoutes(deps));
   app.use("/v1", v1);
   app.use(notFound);
   app.use(errorHandler);

@@ -17,6 +17,8 @@ import { JobAbortControllers } from "./job-abort-controllers.ts";
 import { createWorkerMetrics, registerAdmissionGauges } from "./worker-metrics.ts";
 import { AgentHost } from "./agents/agent-host.ts";
 import { agentRelayRoutes, attachAgentRelay } from "./agents/agent-relay.ts";
+import { identityWorkerRoutes } from "./agents/identity/identity-worker-routes.ts";
+import { liveWorkerRoutes } from "./agents/live/live-worker-routes.ts";
 import { WarmBrowsers } from "./agents/warm-browsers.ts";
 
 const config = exitOnConfigError(loadConfig);
@@ -144,7 +146,7 @@ const ops = await startOpsServer({
   registry,
   isDraining: () => draining,
   checks: backingServiceChecks({ postgres: prisma, redis }),
-  routes: agentSlots > 0 ? [agentRelayRoutes(relay)] : [],
+  routes: agentSlots > 0 ? [agentRelayRoutes(relay), identityWorkerRoutes(relay), liveWorkerRoutes(relay)] : [],
 });
 const advertisedHost = config.WORKER_ADVERTISE_HOST ?? (["0.0.0.0", "::", "[::]"].includes(config.HOST) ? hostname() : config.HOST);
 relayUrl = `http://${advertisedHost.includes(":") && !advertisedHost.startsWith("[") ? `[${advertisedHost}]` : advertisedHost}:${ops.port}`;

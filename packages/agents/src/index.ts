@@ -9,3 +9,4 @@ export * from "./gateway/agent-urls.ts";
 export * from "./gateway/discovery.ts";
 export * from "./gateway/refuse-upgrade.ts";
 export * from "./gateway/upstream-socket.ts";
+export * from "./lifecycle/renewal-sweep.ts";

@@ -31,3 +31,5 @@ export * from "./agents/agent-identity.ts";
 export * from "./agents/agent-time.ts";
 export * from "./schemas/agents.ts";
 export * from "./schemas/usage.ts";
+export * from "./schemas/agent-identity.ts";
+export * from "./schemas/agent-live.ts";

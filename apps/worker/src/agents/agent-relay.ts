@@ -63,10 +63,12 @@ async function handleUpgrade(wss: WebSocketServer, options: AgentRelayOptions, r
   });
 }
 
-/** /agents/<session>/json/version, /json/list and /json: Chromium's own answers, fetched on loopback (the API rewrites the URLs in them). */
-export function agentRelayRoutes(options: AgentRelayOptions): Router {
-  const router = Router();
-  const withSession = (req: Request, res: Response): HostedSession | null => {
+/**
+ * For the relay's HTTP routes (`/agents/:sessionId/…`): checks the fleet secret (401) and finds the
+ * running session (409 when this worker does not host it), answering the refusal itself; null then.
+ */
+export function hostedSessionOf(options: AgentRelayOptions): (req: Request, res: Response) => HostedSession | null {
+  return (req, res) => {
     if (!isFleetSecret(req.get(FLEET_SECRET_HEADER), options.fleetSecret)) {
       res.status(401).json({ error: "fleet secret required", code: "UNAUTHORIZED" });
       return null;
@@ -75,6 +77,12 @@ export function agentRelayRoutes(options: AgentRelayOptions): Router {
     if (!session) res.status(409).json({ error: "the agent is not running on this worker", code: "AGENT_NOT_RUNNING" });
     return session ?? null;
   };
+}
+
+/** /agents/<session>/json/version, /json/list and /json: Chromium's own answers, fetched on loopback (the API rewrites the URLs in them). */
+export function agentRelayRoutes(options: AgentRelayOptions): Router {
+  const router = Router();
+  const withSession = hostedSessionOf(options);
   const proxy = (chromiumPath: string) => async (req: Request, res: Response) => {
     const session = withSession(req, res);
     if (!session) return;

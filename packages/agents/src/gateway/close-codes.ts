@@ -9,7 +9,7 @@ export const AGENT_CLOSE_CODES: Record<AgentEndedReason, { code: number; reason:
   idle: { code: 4002, reason: "agent ended: idle timeout" },
   client: { code: 4003, reason: "agent ended: deleted by the client" },
   worker_lost: { code: 4004, reason: "agent ended: its worker was lost" },
-  error: { code: 4005, reason: "agent ended: its browser crashed" },
+  error: { code: 4005, reason: "agent ended: its browser crashed, or it was destroyed for an unpaid renewal" },
 };
 
 /** The gateway itself is shutting down (the session goes on; reconnect through another replica). */

@@ -1,4 +1,6 @@
 import { agentRouteDocs } from "./agent-route-docs.ts";
+import { agentIdentityRouteDocs } from "./agent-identity-route-docs.ts";
+import { agentLiveRouteDocs } from "./agent-live-route-docs.ts";
 import { usageRouteDocs } from "./usage-route-docs.ts";
 import { creditRouteDocs } from "./credit-route-docs.ts";
 import { jobRouteDocs } from "./job-route-docs.ts";
@@ -17,5 +19,7 @@ export const API_ROUTE_DOCS: RouteDoc[] = [
   ...keyRouteDocs,
   ...webhookRouteDocs,
   ...agentRouteDocs,
+  ...agentIdentityRouteDocs,
+  ...agentLiveRouteDocs,
   ...opsRouteDocs,
 ];

@@ -6,3 +6,4 @@ export * from "./find-sessions-to-sweep.ts";
 export * from "./open-agent-session.ts";
 export * from "./profile-store.ts";
 export * from "./list-agent-sessions.ts";
+export * from "./renew-agents.ts";

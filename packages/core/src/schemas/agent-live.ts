@@ -1,0 +1,2 @@
+/** Schemas of the live view, preview tokens and agent screenshots (api.md "Agents"). */
+export {};
