@@ -30,10 +30,10 @@ let stack: TestStack<ApiHandle>;
 let site: AgentSite;
 
 beforeAll(async () => {
-  [stack, site] = await Promise.all([
-    startTestStack({ api: "in-process", workers: 1, env: { WORKER_AGENT_SLOTS: "3", AGENT_WARM_POOL: "1" } }),
-    startAgentSite(),
-  ]);
+  site = await startAgentSite();
+  // "fixture" visits the site; "private" is an operator's recipe that points inside: refused at create like an initial_url.
+  const recipes = { fixture: [`${site.origin}/warm`, `${site.origin}/page/7`], private: ["http://10.0.0.1/"] };
+  stack = await startTestStack({ api: "in-process", workers: 1, env: { WORKER_AGENT_SLOTS: "3", AGENT_WARM_POOL: "1", AGENT_WARMUP_RECIPES: JSON.stringify(recipes) } });
 });
 
 afterAll(async () => {
@@ -238,6 +238,9 @@ describe("POST /v1/agents refuses bad input, creating and charging nothing", () 
       expect(res.body.details?.length).toBeGreaterThan(0);
     }
 
+    const privateRecipe = await client.post<ErrorBody>("/v1/agents", { warmup_recipe: "private", ttl_seconds: 60 });
+    expect({ status: privateRecipe.status, code: privateRecipe.body.code, path: privateRecipe.body.details?.[0]?.path }).toEqual({ status: 422, code: "URL_NOT_ALLOWED", path: "warmup_recipe.0" });
+
     for (const url of ["http://10.0.0.1/", "http://169.254.169.254/latest/meta-data/", "http://[::ffff:10.0.0.1]/"]) {
       const res = await client.post<ErrorBody>("/v1/agents", { initial_url: url });
       expect({ url, status: res.status, code: res.body.code }).toEqual({ url, status: 422, code: "URL_NOT_ALLOWED" });
@@ -292,6 +295,31 @@ describe("POST /v1/agents refuses bad input, creating and charging nothing", () 
     }
     await expectRefusedUpgrade(gatewaySocketUrl(WELL_FORMED_UNKNOWN_ID, randomBytes(32).toString("base64url")), 404, "NOT_FOUND");
     await expectRefusedDiscovery(`${stack.apiUrl}/v1/cdp/${WELL_FORMED_UNKNOWN_ID}/json/version?token=${randomBytes(32).toString("base64url")}`, 404, "NOT_FOUND");
+  });
+});
+
+describe("warmup recipes", () => {
+  it("visits the recipe's pages before the 201, then hands over one page at initial_url with their cookies and history", async () => {
+    const client = apiClient(stack.apiUrl, (await stack.newWorkspace("warmup")).apiKey);
+    const before = { warm: site.hits("/warm"), seven: site.hits("/page/7") };
+    const created = await client.post<RunningAgent>("/v1/agents", { warmup_recipe: "fixture", ttl_seconds: 120, initial_url: `${site.origin}/form` });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    // A recipe with a TTL stays a burner (mode follows the contract's rule).
+    expect(created.body.mode).toBe("burner");
+    expect({ warm: site.hits("/warm") - before.warm, seven: site.hits("/page/7") - before.seven }).toEqual({ warm: 1, seven: 1 });
+    const browser = await chromium.connectOverCDP(created.body.cdp_url);
+    try {
+      const pages = browser.contexts()[0]!.pages();
+      expect(pages).toHaveLength(1);
+      const page = pages[0]!;
+      expect(page.url()).toBe(`${site.origin}/form`);
+      expect(await page.evaluate(() => ({ cookie: document.cookie, history: history.length }))).toEqual({ cookie: "warmed=yes", history: 4 });
+      await page.goBack({ waitUntil: "commit" });
+      await expect.poll(() => page.url()).toBe(`${site.origin}/page/7`);
+    } finally {
+      await browser.close();
+    }
+    expect((await client.call("DELETE", `/v1/agents/${created.body.id}`)).status).toBe(204);
   });
 });
 

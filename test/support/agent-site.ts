@@ -20,6 +20,8 @@ const PAGES: Record<string, (url: URL) => { status?: number; headers?: Record<st
     ),
   }),
   "/redirect-private": () => ({ status: 302, headers: { location: "http://10.0.0.1/" } }),
+  // A warmup recipe's stop: it leaves a first-party cookie, as the sites a warmup visits do.
+  "/warm": () => ({ headers: { "set-cookie": "warmed=yes; Max-Age=3600; Path=/" }, body: html("Warm", "<h1>warm</h1>") }),
   // A redirect to ?to= (containment tests point it at a refused address that, were it reached, would land back here).
   "/redirect-to": (url) => ({ status: 302, headers: { location: url.searchParams.get("to") ?? "/" } }),
 };

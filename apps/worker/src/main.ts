@@ -5,7 +5,7 @@ import { AGENT_QUEUE_NAME, startLostSessionSweep, type AgentJobData } from "@bro
 import { AgentBrowserLauncher, BrowserPool } from "@browserfleet/browser";
 import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
-import { checkTargetUrl, createHostLookup, type LookupOptions } from "@browserfleet/core";
+import { checkTargetUrl, createHostLookup, warmupRecipes, type LookupOptions } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient, postgresProfileStore } from "@browserfleet/db";
 import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
@@ -135,6 +135,7 @@ const agentHost = new AgentHost({
   leaseMs: config.AGENT_LEASE_MS,
   profiles: postgresProfileStore(prisma),
   profileMaxBytes: config.PROFILE_MAX_BYTES,
+  warmupRecipes: warmupRecipes(config.AGENT_WARMUP_RECIPES),
   logger: agentLogger,
 });
 const relay = { host: agentHost, fleetSecret: config.FLEET_SECRET ?? "", logger: agentLogger };

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { warmupRecipeTable } from "@browserfleet/core";
 import { isNameserverAddress } from "./nameserver-address.ts";
 
 const bool = z
@@ -122,6 +123,24 @@ export const envSchema = z.object({
   PERSISTENT_RENEWAL_DAYS: z.coerce.number().positive().max(3_650).default(30),
   /** How often each API process charges the persistent agents whose renewal is due. */
   AGENT_RENEWAL_INTERVAL_MS: int(60_000, 100, 86_400_000),
+  /** Warmup recipes besides (or replacing) the built-in amazon/google/social: JSON {"name": ["https://…", …]}; set the same on the API and every worker. */
+  AGENT_WARMUP_RECIPES: z
+    .string()
+    .optional()
+    .transform((s, ctx) => {
+      if (s === undefined) return null;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(s);
+      } catch {
+        ctx.addIssue({ code: "custom", message: 'must be a JSON object of recipe names to URL lists, e.g. {"shop":["https://shop.example/"]}' });
+        return z.NEVER;
+      }
+      const table = warmupRecipeTable.safeParse(parsed);
+      if (table.success) return table.data;
+      ctx.addIssue({ code: "custom", message: `must be a JSON object of recipe names to 1..10 http(s) URLs: ${table.error.issues[0]?.message ?? "invalid"}` });
+      return z.NEVER;
+    }),
   /** Agent creates per minute per workspace (api.md: 20). */
   AGENT_CREATES_PER_MINUTE: int(20, 1, 10_000),
   // --- settings: tenant input (regexes, routing, keys) ---

@@ -1,6 +1,6 @@
 import type { Request } from "express";
 import { agentUrls } from "@browserfleet/agents";
-import { ApiError, PRICES, mintAgentToken, sessionReservation, type AgentView, type CreateAgentBody } from "@browserfleet/core";
+import { ApiError, PRICES, mintAgentToken, sessionReservation, warmupRecipes, type AgentView, type CreateAgentBody } from "@browserfleet/core";
 import { createAgent, findAgent } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { checkTargets } from "../submit/check-targets.ts";
@@ -11,6 +11,16 @@ type ProvisionDeps = PlaceDeps & Pick<ApiDeps, "targetPolicy" | "publicUrl" | "r
 
 const DAY_MS = 86_400_000;
 
+/** The recipe's URLs (built-in or from AGENT_WARMUP_RECIPES), or 400 for a name this server does not know. */
+function warmupUrls(deps: Pick<ApiDeps, "config">, name: string): string[] {
+  const urls = warmupRecipes(deps.config.AGENT_WARMUP_RECIPES)[name];
+  if (urls === undefined) {
+    const known = Object.keys(warmupRecipes(deps.config.AGENT_WARMUP_RECIPES)).join(", ");
+    throw new ApiError("BAD_REQUEST", `unknown warmup_recipe "${name}"`, { details: [{ path: "warmup_recipe", message: `no such recipe on this server (known: ${known})` }] });
+  }
+  return [...urls];
+}
+
 /**
  * POST /v1/agents: checks, then one transaction writes the agent, its first session, tokens and
  * reservation (the workspace's max_agents counted under its row lock; a persistent agent's first
@@ -20,8 +30,8 @@ const DAY_MS = 86_400_000;
  */
 export async function provisionAgent(deps: ProvisionDeps, req: Request, body: CreateAgentBody): Promise<AgentView> {
   const workspaceId = req.auth!.workspaceId;
-  if (body.warmup_recipe !== undefined) throw new ApiError("BAD_REQUEST", `unknown warmup_recipe "${body.warmup_recipe}"`, { details: [{ path: "warmup_recipe", message: "no such recipe on this server" }] });
   if (body.initial_url !== undefined) await checkTargets(deps, [body.initial_url], "initial_url", workspaceId);
+  if (body.warmup_recipe !== undefined) await checkTargets(deps, warmupUrls(deps, body.warmup_recipe), "warmup_recipe", workspaceId);
   const verdict = await deps.rateLimits.agentCreates.consume(workspaceId, deps.config.AGENT_CREATES_PER_MINUTE).catch(() => null);
   if (verdict && !verdict.allowed) {
     throw new ApiError("TOO_MANY_REQUESTS", `rate limit of ${verdict.limit} agent creates per minute for this workspace reached; retry in ${verdict.resetSeconds} s`, { retryAfter: verdict.resetSeconds });

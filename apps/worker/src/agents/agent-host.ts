@@ -24,6 +24,8 @@ export interface AgentHostOptions {
   profiles: ProfileStore;
   /** PROFILE_MAX_BYTES. */
   profileMaxBytes: number;
+  /** Warmup recipes by name (built-in plus AGENT_WARMUP_RECIPES). */
+  warmupRecipes: Readonly<Record<string, readonly string[]>>;
   logger: Logger;
 }
 
@@ -76,7 +78,8 @@ export class AgentHost {
       browser = persistent ? await this.options.browsers.launchFresh({ prepareProfile: (dir) => this.restoreProfile(claim.agent.id, dir) }) : await this.options.browsers.take();
       if (persistent) await restoreCookies(browser);
       const startupLeftMs = claim.session.createdAt.getTime() + claim.session.startupTimeoutSeconds * 1000 - Date.now();
-      if (claim.agent.initialUrl) await openInitialPage(browser, claim.agent.initialUrl, Math.max(1_000, startupLeftMs - 500));
+      const warmup = claim.agent.warmupRecipe === null ? [] : (this.options.warmupRecipes[claim.agent.warmupRecipe] ?? []);
+      if (claim.agent.initialUrl || warmup.length > 0) await openInitialPage(browser, { warmup, initialUrl: claim.agent.initialUrl }, Math.max(1_000, startupLeftMs - 500));
       // Last, after every other worker-side connection (Playwright's reset the download behaviour when they close).
       await lockDownBrowser(browser);
       const running = await markAgentSessionRunning(prisma, { sessionId, workerId, browserPid: browser.pid, ttlScale: this.options.ttlScale });
