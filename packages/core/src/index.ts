@@ -36,3 +36,4 @@ export * from "./schemas/agents.ts";
 export * from "./schemas/usage.ts";
 export * from "./schemas/agent-identity.ts";
 export * from "./schemas/agent-live.ts";
+export * from "./tasks/route-task.ts";
