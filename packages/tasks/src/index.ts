@@ -1,0 +1,4 @@
+export * from "./llm/llm-types.ts";
+export * from "./llm/llm-errors.ts";
+export * from "./llm/with-provider-retries.ts";
+export * from "./llm/create-llm-client.ts";
