@@ -16,6 +16,8 @@ export function localStackEnv() {
   }
   // The API and the workers of this one stack share it; a deployment sets its own (FLEET_SECRET).
   env.FLEET_SECRET ||= randomBytes(32).toString("hex");
+  // Likewise the key that encrypts tasks' LLM API keys in Redis (TASK_KEY_SECRET).
+  env.TASK_KEY_SECRET ||= randomBytes(32).toString("hex");
   return env;
 }
 

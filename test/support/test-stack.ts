@@ -26,6 +26,7 @@ export function localFleetEnv(urls: { databaseUrl: string; redisUrl: string }): 
     NODE_ENV: "test",
     SHUTDOWN_TIMEOUT_MS: "10000",
     FLEET_SECRET: randomBytes(32).toString("hex"),
+    TASK_KEY_SECRET: randomBytes(32).toString("hex"),
     // Agent browsers only where a test asks for them (each warm one is a Chromium of its own).
     WORKER_AGENT_SLOTS: "0",
     ...(process.env.CHROMIUM_PATH ? { CHROMIUM_PATH: process.env.CHROMIUM_PATH } : {}),

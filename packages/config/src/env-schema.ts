@@ -109,6 +109,11 @@ export const envSchema = z.object({
   PUBLIC_API_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Shared by the API and every worker: a worker's agent relay refuses any request without it. Required where agents run. */
   FLEET_SECRET: z.string().min(32, "must be at least 32 characters (e.g. openssl rand -hex 32)").optional(),
+  /** 32 bytes as 64 hex characters, shared by the API and every worker: AES-256-GCM key of the LLM API keys tasks keep in Redis for their life. Required where tasks run. */
+  TASK_KEY_SECRET: z
+    .string()
+    .regex(/^[0-9a-fA-F]{64}$/, "must be 32 bytes as 64 hex characters (e.g. openssl rand -hex 32)")
+    .optional(),
   /** The address the API uses to reach this worker's agent relay (its ops port); unset = HOST, or the host name when HOST is a wildcard. */
   WORKER_ADVERTISE_HOST: z.string().min(1).optional(),
   /** Multiplies every agent lifetime (TTL, idle timeout, the 10-minute charging block) in real time; e.g. 0.01 in tests. */
