@@ -6,3 +6,5 @@ export * from "./keys/task-key-vault.ts";
 export * from "./loop/task-tools.ts";
 export * from "./loop/observe-page.ts";
 export * from "./loop/run-tool.ts";
+export * from "./loop/output-schema.ts";
+export * from "./loop/run-agent-loop.ts";

@@ -1,0 +1,153 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { BASE_CHROMIUM_ARGS, LOOPBACK_ONLY_RESOLVER_ARG } from "@browserfleet/browser";
+import { startFakeLlm, type FakeLlm, type FakeTurn, type FakeReply } from "../../../test/support/fake-llm.ts";
+import { LlmError, compileOutputSchema, createLlmClient, runAgentLoop, type LlmProvider, type StepRecord } from "../src/index.ts";
+
+const html = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
+const PAGES: Record<string, (url: URL) => string> = {
+  "/": () => html("Shop", `<h1>Shop</h1><form action="/results"><label>Search <input name="q"></label><button>Go</button></form>`),
+  "/results": (url) => html("Results", `<h1>Results for ${url.searchParams.get("q") ?? ""}</h1><ul><li><a href="/item/1">Red mug</a></li><li><a href="/item/2">Blue mug</a></li></ul>`),
+  "/item/1": () => html("Red mug", `<h1>Red mug</h1><p>Price: 12 EUR</p>`),
+};
+
+let server: Server;
+let origin: string;
+let browser: Browser;
+let page: Page;
+let llm: FakeLlm;
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://site");
+    const render = PAGES[url.pathname];
+    res.writeHead(render ? 200 : 404, { "content-type": "text/html; charset=utf-8" }).end(render ? render(url) : "not found");
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  [browser, llm] = await Promise.all([
+    chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: [...BASE_CHROMIUM_ARGS, LOOPBACK_ONLY_RESOLVER_ARG, "--no-sandbox"] }),
+    startFakeLlm(() => ({ text: "unset" })),
+  ]);
+  page = await browser.newPage();
+});
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), llm?.close(), new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)))]);
+});
+
+beforeEach(async () => {
+  await page.goto(`${origin}/`);
+});
+
+/** The ref of the first snapshot line matching `pattern` in the newest observation. */
+const ref = (turn: FakeTurn, pattern: RegExp): string => {
+  const line = turn.last.split("\n").find((l) => pattern.test(l));
+  const found = line && /\[ref=([a-z0-9]+)\]/.exec(line)?.[1];
+  if (!found) throw new Error(`the fake model found no ${pattern} in:\n${turn.last}`);
+  return found;
+};
+
+/** "Search for mug, open the red one, read its price, done": decided from what the page shows, as a model would. */
+const shopper = (turn: FakeTurn): FakeReply => {
+  const usage = { input: 100 + turn.n, output: 10 };
+  if (turn.last.includes("Title: Shop")) return { tool: "type", args: { index: ref(turn, /textbox "Search"/), text: "mug", submit: true }, usage };
+  if (turn.last.includes("Title: Results")) return { tool: "click", args: { index: ref(turn, /link "Red mug"/) }, usage };
+  const extracted = turn.messages.map((m) => m.text).find((t) => t.includes("page text:"));
+  if (!extracted) return { tool: "extract", args: {}, usage };
+  return { tool: "done", args: { result: /Price: [^\n]+/.exec(extracted)?.[0] ?? "unknown" }, usage };
+};
+
+const loop = (provider: LlmProvider, overrides: Partial<Parameters<typeof runAgentLoop>[0]> = {}) => {
+  const steps: StepRecord[] = [];
+  const llmClient = createLlmClient({ provider, model: "test-model", apiKey: "sk-loop", baseUrl: provider === "anthropic" ? llm.origin : llm.baseUrl, retry: { attempts: 2, baseDelayMs: 20, maxDelayMs: 1_000 } });
+  const run = runAgentLoop({
+    task: "Find the price of the red mug",
+    llm: llmClient,
+    page,
+    maxSteps: 10,
+    signal: new AbortController().signal,
+    recordStep: async (step) => void steps.push(step),
+    askUser: async () => "no answer",
+    ...overrides,
+  });
+  return { run, steps };
+};
+
+describe.each(["openai", "anthropic"] as const)("the agent loop with a %s model", (provider) => {
+  it("completes the task on the real page: each tool call one step, in order, with URLs and token counts", async () => {
+    llm.setPolicy(shopper);
+    const { run, steps } = loop(provider);
+    expect(await run).toEqual({ kind: "done", result: "Price: 12 EUR", steps: 4 });
+    expect(steps.map((s) => [s.n, s.action, s.error])).toEqual([
+      [1, "type", null],
+      [2, "click", null],
+      [3, "extract", null],
+      [4, "done", null],
+    ]);
+    expect(steps[0]!.url).toBe(`${origin}/results?q=mug`);
+    expect(steps[1]!.url).toBe(`${origin}/item/1`);
+    expect(steps.every((s) => s.inputTokens > 100 && s.outputTokens === 10)).toBe(true);
+    // The model saw only the newest page in full: earlier steps are one line each.
+    const lastCall = llm.calls.at(-1)!;
+    expect(lastCall.messages.filter((m) => m.text.includes("Page snapshot")).length).toBe(1);
+  });
+});
+
+describe("the agent loop's other ends", () => {
+  it("ask_user waits for the answer, which reaches the model", async () => {
+    llm.setPolicy((turn) => {
+      const answered = turn.messages.find((m) => m.text.includes("the user answered:"));
+      return answered ? { tool: "done", args: { result: answered.text.replace(/^.*the user answered: /s, "") } } : { tool: "ask_user", args: { question: "Which colour?" } };
+    });
+    const asked: string[] = [];
+    const { run, steps } = loop("openai", { askUser: async (q) => (asked.push(q), "red") });
+    expect(await run).toMatchObject({ kind: "done", result: "red", steps: 2 });
+    expect(asked).toEqual(["Which colour?"]);
+    expect(steps.map((s) => s.action)).toEqual(["ask_user", "done"]);
+  });
+
+  it("a model that never calls done stalls at max_steps; one that stops calling tools stalls as having given up", async () => {
+    llm.setPolicy(() => ({ tool: "wait", args: { ms: 1 } }));
+    const capped = loop("openai", { maxSteps: 3 });
+    expect(await capped.run).toMatchObject({ kind: "stalled", steps: 3, reason: expect.stringContaining("max_steps (3)") });
+    expect(capped.steps).toHaveLength(3);
+    llm.setPolicy(() => ({ text: "I cannot do this." }));
+    const quitter = loop("anthropic");
+    expect(await quitter.run).toMatchObject({ kind: "stalled", steps: 0, reason: expect.stringContaining("gave up") });
+  });
+
+  it("a done that misses the output schema is a step error fed back; failed tools too", async () => {
+    const compiled = compileOutputSchema({ type: "object", properties: { price: { type: "number" } }, required: ["price"] });
+    if (!("validate" in compiled)) throw new Error(compiled.error);
+    llm.setPolicy((turn) => {
+      const errors = turn.messages.filter((m) => m.role === "tool" || m.text.includes("error:")).map((m) => m.text);
+      if (errors.some((t) => t.includes("does not match the output schema"))) return { tool: "done", args: { result: { price: 12 } } };
+      if (errors.some((t) => t.includes("error:"))) return { tool: "done", args: { result: "12 EUR" } };
+      return { tool: "click", args: { selector: "#does-not-exist" } };
+    });
+    const { run, steps } = loop("openai", { outputSchema: compiled.validate, tools: { actionTimeoutMs: 300 } });
+    expect(await run).toMatchObject({ kind: "done", result: { price: 12 }, steps: 3 });
+    expect(steps.map((s) => [s.action, s.error === null])).toEqual([
+      ["click", false],
+      ["done", false],
+      ["done", true],
+    ]);
+    expect(steps[1]!.error).toContain("output schema");
+  });
+
+  it("a provider error is no step and ends the loop with its code; an abort stops it between steps", async () => {
+    llm.setPolicy(() => ({ status: 401 }));
+    const refused = loop("anthropic");
+    await expect(refused.run).rejects.toBeInstanceOf(LlmError);
+    await expect(refused.run).rejects.toMatchObject({ code: "INVALID_API_KEY" });
+    expect(refused.steps).toEqual([]);
+
+    const controller = new AbortController();
+    llm.setPolicy(() => ({ tool: "wait", args: { ms: 1 } }));
+    const cancelled = loop("openai", { signal: controller.signal, recordStep: async (step) => void (step.n === 2 && controller.abort(new Error("cancelled"))) });
+    await expect(cancelled.run).rejects.toThrow("cancelled");
+  });
+});
