@@ -38,3 +38,4 @@ export * from "./schemas/agent-identity.ts";
 export * from "./schemas/agent-live.ts";
 export * from "./tasks/route-task.ts";
 export * from "./schemas/task-tools.ts";
+export * from "./schemas/tasks.ts";
