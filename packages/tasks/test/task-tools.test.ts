@@ -1,43 +1,23 @@
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium, type Browser, type Page } from "playwright-core";
-import { BASE_CHROMIUM_ARGS, LOOPBACK_ONLY_RESOLVER_ARG } from "@browserfleet/browser";
+import type { Browser, Page } from "playwright-core";
+import { launchLocalChromium, startShopSite, type ShopSite } from "../../../test/support/shop-site.ts";
 import { TASK_TOOLS, observePage, observationText, runTool, type ToolCall } from "../src/index.ts";
 
-const html = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
-const PAGES: Record<string, (url: URL) => string> = {
-  "/": () =>
-    html(
-      "Shop",
-      `<h1>Shop</h1><form action="/results"><label>Search <input name="q" id="q"></label><button>Go</button></form>
-       <label>Sort <select id="sort"><option value="name">By name</option><option value="price">By price</option></select></label>
-       <p hidden>secret hidden text</p><div style="height:3000px"></div><p id="bottom">the end</p>`,
-    ),
-  "/results": (url) => html("Results", `<h1>Results for ${url.searchParams.get("q") ?? ""}</h1><ul><li><a href="/item/1">Red mug</a></li><li><a href="/item/2">Blue mug</a></li></ul>`),
-  "/item/1": () => html("Red mug", `<h1>Red mug</h1><p id="price">Price: 12 EUR</p>`),
-};
-
-let server: Server;
+let site: ShopSite;
 let origin: string;
 let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://site");
-    const render = PAGES[url.pathname];
-    res.writeHead(render ? 200 : 404, { "content-type": "text/html; charset=utf-8" }).end(render ? render(url) : "not found");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: [...BASE_CHROMIUM_ARGS, LOOPBACK_ONLY_RESOLVER_ARG, "--no-sandbox"] });
+  site = await startShopSite();
+  origin = site.origin;
+  browser = await launchLocalChromium();
   page = await browser.newPage();
 });
 
 afterAll(async () => {
   await browser?.close();
-  await new Promise((resolve) => (server ? server.close(resolve) : resolve(undefined)));
+  await site?.close();
 });
 
 let ids = 0;
