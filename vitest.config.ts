@@ -11,6 +11,7 @@ const unit = [
   "apps/api/test/idempotent-routes.test.ts",
   "apps/worker/test/context-lanes.test.ts",
   "apps/worker/test/plan-crawl-page.test.ts",
+  "apps/worker/test/privileged-targets.test.ts",
   "test/docs/**/*.test.ts",
 ];
 // Outages, crashes, exactly-once, drain, fuzz and process lifecycles: slow, and they kill processes on purpose.

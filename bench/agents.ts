@@ -346,7 +346,7 @@ try {
   await new Promise((r) => setTimeout(r, 3_000));
   const agentPss = agentPids.map(pssKibOfTree);
   const warmPids = descendantsOf(worker.child.pid!)
-    .filter((p) => p.cmdline.includes("browserfleet-agent-profile-") && !p.cmdline.includes("--type=") && !agentPids.includes(p.pid))
+    .filter((p) => p.cmdline.includes("/browserfleet-agents/") && !p.cmdline.includes("--type=") && !agentPids.includes(p.pid))
     .map((p) => p.pid);
   const warmPss = warmPids.map(pssKibOfTree);
   await destroy(agents);

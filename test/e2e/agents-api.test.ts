@@ -498,8 +498,8 @@ describe("listing, reading and fresh CDP URLs", () => {
     // GET: the create answer's fields, without the token-bearing URLs.
     const got = await client.get<Agent>(`/v1/agents/${second.id}`);
     expect(got.status).toBe(200);
-    // bytes_up/bytes_down move with the agent's traffic; the rest is as created.
-    const { cdp_url: _c, cdp_http: _h, live_url: _l, bytes_up: _u, bytes_down: _d, ...stable } = second as RunningAgent & { bytes_up: number; bytes_down: number };
+    // bytes_up/bytes_down move with the agent's traffic, trust_score is set once the detection checks ran; the rest is as created.
+    const { cdp_url: _c, cdp_http: _h, live_url: _l, bytes_up: _u, bytes_down: _d, trust_score: _t, ...stable } = second as RunningAgent & { bytes_up: number; bytes_down: number; trust_score: number | null };
     expect(got.body).toMatchObject({ ...stable, cdp_url: null, cdp_http: null, live_url: null });
 
     // /cdp: fresh tokens; the new URL and the old one both attach, at once.

@@ -271,6 +271,53 @@ describe("containment with loopback targets off", () => {
     }
   });
 
+  it("Chromium's own targets (WebUI, the PDF viewer extension) never give the client a session: not by attach, auto-attach or page endpoint", async () => {
+    const PDF = "JVBERi0xLjAKMSAwIG9iajw8L1R5cGUvQ2F0YWxvZy9QYWdlcyAyIDAgUj4+ZW5kb2JqIDIgMCBvYmo8PC9UeXBlL1BhZ2VzL0tpZHNbMyAwIFJdL0NvdW50IDE+PmVuZG9iaiAzIDAgb2JqPDwvVHlwZS9QYWdlL01lZGlhQm94WzAgMCAzIDNdPj5lbmRvYmoKdHJhaWxlcjw8L1Jvb3QgMSAwIFI+Pg==";
+    const raw = await RawCdp.open(agent.cdp_url);
+    try {
+      const all = (await raw.send("Target.getTargets", { filter: [{}] })).result!.targetInfos as Array<{ targetId: string; type: string; url: string }>;
+      const webUi = all.find((t) => t.type === "browser_ui");
+      expect(webUi, JSON.stringify(all.map((t) => t.type))).toBeDefined();
+      // An explicit attach: Chromium's answer names a session, but the relay detached it and refuses it.
+      const attached = await raw.send("Target.attachToTarget", { targetId: webUi!.targetId, flatten: true });
+      const uiSession = attached.result?.sessionId as string | undefined;
+      if (uiSession !== undefined) {
+        expect(await raw.send("Runtime.evaluate", { expression: "typeof chrome.send" }, uiSession)).toMatchObject({ error: { message: expect.stringMatching(/^browserfleet: .*not allowed/) } });
+        expect(await raw.send("Target.sendMessageToTarget", { sessionId: uiSession, message: JSON.stringify({ id: 1, method: "Runtime.evaluate", params: { expression: "1" } }) })).toMatchObject({ error: REFUSED });
+      } else expect(attached.error).toBeDefined();
+      // Auto-attach with a filter that lets everything through, then a page embedding a PDF (the viewer is an extension frame).
+      await raw.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: true, filter: [{}] });
+      const pageSession = await attachToFirstPage(raw);
+      await raw.send("Target.setAutoAttach", { autoAttach: true, waitForDebuggerOnStart: false, flatten: true, filter: [{}] }, pageSession);
+      await raw.send("Page.navigate", { url: `data:text/html,<embed src="data:application/pdf;base64,${PDF}" width=200 height=200>` }, pageSession);
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      const attachedInfos = raw.events.filter((e) => e.method === "Target.attachedToTarget").map((e) => e.params!.targetInfo as { type: string; url: string });
+      expect(attachedInfos.filter((t) => t.type === "browser_ui" || /^(chrome|chrome-extension|chrome-untrusted|devtools):/.test(t.url))).toEqual([]);
+      expect(attachedInfos.some((t) => t.type === "page")).toBe(true);
+      // The extension frame exists (Chromium shows the PDF) but no client session reached it.
+      const now = (await raw.send("Target.getTargets", { filter: [{}] })).result!.targetInfos as Array<{ targetId: string; type: string; url: string }>;
+      const viewer = now.find((t) => t.url.startsWith("chrome-extension://"));
+      if (viewer) {
+        const onViewer = await raw.send("Target.attachToTarget", { targetId: viewer.targetId, flatten: true });
+        if (onViewer.result?.sessionId) expect(await raw.send("Runtime.evaluate", { expression: "1" }, onViewer.result.sessionId as string)).toMatchObject({ error: { message: expect.stringMatching(/^browserfleet:/) } });
+      }
+      // A page endpoint on a WebUI target is refused before the upgrade.
+      const endpoint = agent.cdp_url.replace(/\?token=/, `/devtools/page/${webUi!.targetId}?token=`);
+      const status = await new Promise<number>((resolve) => {
+        const socket = new WebSocket(endpoint);
+        socket.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+        socket.once("open", () => {
+          socket.close();
+          resolve(101);
+        });
+        socket.once("error", () => resolve(-1));
+      });
+      expect(status).toBe(404);
+    } finally {
+      raw.close();
+    }
+  });
+
   it("DOM.setFileInputFiles of /etc/passwd is refused: the input stays empty", async () => {
     await page.goto("data:text/html,<input type=file id=f>");
     const raw = await RawCdp.open(agent.cdp_url);

@@ -37,7 +37,7 @@ describe("agents across replicas: the cap, the create rate, a lost worker, no ca
     ws = await stack.newWorkspace("cap");
     await setWorkspaceMaxAgents(stack.prisma, ws.workspaceId, 2);
     const apis = [apiClient(stack.apiUrl, ws.apiKey), apiClient(`http://127.0.0.1:${secondApi.port}`, ws.apiKey)];
-    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => apis[i % 2]!.post<Agent & { code?: string }>("/v1/agents", { ttl_seconds: 3600 })));
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => apis[i % 2]!.post<Agent & { code?: string }>("/v1/agents", { ttl_seconds: 3600, idle_timeout_seconds: 3600 })));
     const created = answers.filter((a) => a.status === 201);
     const refused = answers.filter((a) => a.status === 429);
     expect(created).toHaveLength(2);
@@ -94,6 +94,47 @@ describe("agents across replicas: the cap, the create rate, a lost worker, no ca
     expect(third.body.error).toMatch(/agent creates per minute/);
     expect(Number(third.headers.get("retry-after"))).toBeGreaterThan(0);
     expect(await stack.prisma.agent.count({ where: { workspaceId: other.workspaceId } })).toBe(2);
+  });
+
+  it("SIGTERM on a worker: it takes no new agent; running ones go on through the grace period, then end worker_lost, a persistent profile saved first", async () => {
+    const draining = await stack.startWorker({ SHUTDOWN_TIMEOUT_MS: "8000" });
+    // Only the draining worker is left to host anything (the others' agents end worker_lost).
+    await Promise.all(stack.workers.filter((w) => w !== draining).map((w) => w.stop("SIGKILL")));
+    const other = await stack.newWorkspace("sigterm");
+    const client = apiClient(stack.apiUrl, other.apiKey);
+    // At this AGENT_TTL_SCALE the default idle timeout is 1.5 s: these must outlive the test's own pauses.
+    const persistent = await client.post<Agent>("/v1/agents", { mode: "persistent", ttl_seconds: 3600, idle_timeout_seconds: 3600 });
+    const burner = await client.post<Agent>("/v1/agents", { ttl_seconds: 3600, idle_timeout_seconds: 3600 });
+    expect([persistent.status, burner.status], JSON.stringify([persistent.body, burner.body])).toEqual([201, 201]);
+    const saved = await chromium.connectOverCDP(persistent.body.cdp_url);
+    await saved.contexts()[0]!.addCookies([{ name: "kept", value: "through-drain", domain: "drain.test", path: "/", expires: Math.floor(Date.now() / 1000) + 3600 }]);
+    await saved.close();
+    const browser = await chromium.connectOverCDP(burner.body.cdp_url);
+    const page = browser.contexts()[0]!.pages()[0]!;
+    const disconnected = new Promise<void>((resolve) => browser.on("disconnected", () => resolve()));
+    const exited = new Promise<number | null>((resolve) => draining.child.once("exit", (code) => resolve(code)));
+    draining.child.kill("SIGTERM");
+
+    // While it drains: no new agent is placed on it, and the running one still answers its client.
+    const refused = await client.post<{ code: string }>("/v1/agents", { ttl_seconds: 600, startup_timeout_seconds: 2 });
+    expect(refused.status).toBe(503);
+    expect(refused.body.code).toBe("NO_CAPACITY");
+    expect(await page.evaluate(() => 1 + 1)).toBe(2);
+
+    await disconnected;
+    // The agents step had its half of SHUTDOWN_TIMEOUT_MS, and the rest of the drain finished in time.
+    expect(await exited).toBe(0);
+    const burnerAfter = (await client.get<Agent>(`/v1/agents/${burner.body.id}`)).body;
+    expect(burnerAfter).toMatchObject({ status: "destroyed", ended_reason: "worker_lost" });
+    const persistentAfter = (await client.get<Agent>(`/v1/agents/${persistent.body.id}`)).body;
+    expect(persistentAfter.status).toBe("stopped");
+    const session = await stack.prisma.agentSession.findUniqueOrThrow({ where: { id: persistent.body.session_id } });
+    expect(session.endedReason).toBe("worker_lost");
+    expect(await stack.prisma.agentProfile.count({ where: { agentId: persistent.body.id } })).toBe(1);
+    const ended = await stack.prisma.outboxEvent.findFirstOrThrow({ where: { workspaceId: other.workspaceId, type: "agent.session.ended" } });
+    expect(ended.data).toMatchObject({ agent_id: persistent.body.id, reason: "worker_lost", profile_saved: true });
+    const { balance, ledgerSum } = await balanceAndLedger(stack.prisma, other.workspaceId);
+    expect(ledgerSum).toBe(balance);
   });
 
   it("no worker can take it: 503 NO_CAPACITY with Retry-After within startup_timeout_seconds, the agent failed, nothing charged", async () => {

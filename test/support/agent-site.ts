@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo, Socket } from "node:net";
 
 /** The fixture site agent tests drive: a form, numbered pages, solid colours, a redirect out; it counts hits per path. */
@@ -66,3 +67,12 @@ export async function startAgentSite(): Promise<AgentSite> {
       }),
   };
 }
+
+// Metering tests: /bytes?n=N answers exactly N bytes of random text (not cacheable, so each load crosses the proxy).
+PAGES["/bytes"] = (url) => {
+  const n = Math.max(0, Math.min(Number(url.searchParams.get("n") ?? 0) || 0, 50_000_000));
+  return {
+    headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" },
+    body: randomBytes(Math.ceil((n * 3) / 4) + 3).toString("base64").slice(0, n),
+  };
+};

@@ -1,8 +1,8 @@
-import { Worker } from "bullmq";
+import { DelayedError, Worker } from "bullmq";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { AGENT_QUEUE_NAME, startLostSessionSweep, type AgentJobData } from "@browserfleet/agents";
-import { AgentBrowserLauncher, BrowserPool } from "@browserfleet/browser";
+import { AgentBrowserLauncher, BrowserPool, sweepOrphanedProfileRoots } from "@browserfleet/browser";
 import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, warmupRecipes, type LookupOptions } from "@browserfleet/core";
@@ -109,6 +109,12 @@ const reconciler = startReconciler({
 const agentSlots = config.FLEET_SECRET === undefined ? 0 : config.WORKER_AGENT_SLOTS;
 if (config.FLEET_SECRET === undefined && config.WORKER_AGENT_SLOTS > 0) logger.warn("FLEET_SECRET is not set: this worker hosts no agents (set it on the API and every worker)");
 const agentLogger = logger.child({ component: "agents" });
+// Profile dirs a SIGKILLed worker on this machine left behind (each process keeps its own under one root).
+const orphanedProfiles = await sweepOrphanedProfileRoots().catch((err: unknown) => {
+  agentLogger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "could not sweep orphaned agent profile dirs");
+  return [];
+});
+if (orphanedProfiles.length > 0) agentLogger.info({ removed: orphanedProfiles }, "removed agent profile dirs of workers that are gone");
 const agentBrowsers = new WarmBrowsers(
   new AgentBrowserLauncher({
     chromiumPath: config.CHROMIUM_PATH,
@@ -116,7 +122,8 @@ const agentBrowsers = new WarmBrowsers(
     sandbox: config.CHROMIUM_SANDBOX,
     sandboxUser: { uid: config.CHROMIUM_SANDBOX_UID, gid: config.CHROMIUM_SANDBOX_GID },
     chromiumEnv: config.CHROMIUM_ENV,
-    egress,
+    // Each agent browser gets a proxy of its own (same policy), so its egress is metered apart from every other's.
+    egressPerBrowser: () => startEgressProxy({ policy: targetPolicy, logger: logger.child({ component: "agent-egress-proxy" }) }),
     logger: agentLogger,
   }),
   agentSlots === 0 ? 0 : config.AGENT_WARM_POOL,
@@ -165,13 +172,24 @@ if (agentSlots > 0) {
   attachAgentRelay(ops.server, relay);
   await agentHost.start(subscriber);
   agentBrowsers.fill();
-  agentWorker = new Worker<AgentJobData>(AGENT_QUEUE_NAME, (job) => agentHost.runSession(job.data.sessionId), {
-    connection: bullConnection(config.REDIS_URL),
-    prefix: config.QUEUE_PREFIX,
-    concurrency: agentSlots,
-    // A session's job lasts as long as the session; a dead worker's job is not run again (its session ends worker_lost).
-    maxStalledCount: 0,
-  });
+  agentWorker = new Worker<AgentJobData>(
+    AGENT_QUEUE_NAME,
+    async (job, token) => {
+      if (draining) {
+        // Fetched as the drain began: back to the queue for another worker (a delay is no attempt).
+        await job.moveToDelayed(Date.now(), token);
+        throw new DelayedError();
+      }
+      await agentHost.runSession(job.data.sessionId);
+    },
+    {
+      connection: bullConnection(config.REDIS_URL),
+      prefix: config.QUEUE_PREFIX,
+      concurrency: agentSlots,
+      // A session's job lasts as long as the session; a dead worker's job is not run again (its session ends worker_lost).
+      maxStalledCount: 0,
+    },
+  );
   agentWorker.on("error", (err) => agentLogger.warn({ err: { message: err.message } }, "agent queue worker error"));
 }
 logger.info({ concurrency: config.WORKER_CONCURRENCY, agent_slots: agentSlots, ops_port: ops.port, relay_url: relayUrl, prefix: config.QUEUE_PREFIX }, "worker ready");
@@ -182,8 +200,9 @@ onShutdownSignal({
   beforeDrain: () => {
     draining = true;
     reconciler.stop();
-    // No new agent sessions; the running ones go on until they end or the agents step's deadline.
-    void agentWorker?.pause(true);
+    // No new agent sessions (close, unlike pause, also cuts a fetch already waiting); the running ones go on until
+    // they end or the agents step's deadline, and the agent-queue-worker step waits for this same close.
+    void agentWorker?.close();
   },
   steps: [
     { name: "fleet", run: () => fleet.leave() },

@@ -6,3 +6,4 @@ export * from "./render/render-types.ts";
 export * from "./render/render-page.ts";
 export { AgentBrowserLauncher, AgentBrowserLaunchError, type AgentBrowser, type AgentBrowserOptions, type AgentLaunchOptions } from "./agents/launch-agent-browser.ts";
 export * from "./agents/profile-archive.ts";
+export { AGENT_PROFILES_DIR, agentProfileRoot, sweepOrphanedProfileRoots } from "./agents/agent-profile-root.ts";

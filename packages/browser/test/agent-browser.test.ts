@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { commandLine } from "../../../test/support/pid-watch.ts";
-import { AgentBrowserLauncher, LOOPBACK_ONLY_RESOLVER_ARG, type AgentBrowser, type AgentBrowserOptions } from "../src/index.ts";
+import { AGENT_PROFILES_DIR, AgentBrowserLauncher, LOOPBACK_ONLY_RESOLVER_ARG, type AgentBrowser, type AgentBrowserOptions } from "../src/index.ts";
 import { CHROMIUM_PATH, isAlive, memoryLogger } from "./helpers.ts";
 
 // A dedicated Chromium for a remote CDP client: spawned by us (no Playwright launch, so no --enable-automation),
@@ -177,5 +177,5 @@ describe("an agent browser that cannot start", () => {
 });
 
 function profileDirs(): string[] {
-  return spawnSync("sh", ["-c", `ls -d ${tmpdir()}/browserfleet-agent-profile-* 2>/dev/null`]).stdout.toString().split("\n").filter(Boolean).sort();
+  return spawnSync("sh", ["-c", `ls -d ${AGENT_PROFILES_DIR}/*/profile-* 2>/dev/null`]).stdout.toString().split("\n").filter(Boolean).sort();
 }

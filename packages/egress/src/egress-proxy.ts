@@ -2,6 +2,7 @@ import { Agent, createServer } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import type { Logger } from "@browserfleet/runtime";
+import { ClientByteMeter, type EgressBytes } from "./client-byte-meter.ts";
 import { TunnelFailureLog, type TunnelFailure } from "./tunnel-failure-log.ts";
 import { forwardRequest } from "./forward-request.ts";
 import type { EgressPolicy } from "./decide-target.ts";
@@ -27,10 +28,16 @@ export interface EgressLink {
   tunnelFailure(authority: string): TunnelFailure | undefined;
 }
 
-export interface EgressProxy extends EgressLink {
+/** A proxy one browser has to itself: what it carried can be told apart from every other browser's. */
+export interface MeteredEgressLink extends EgressLink {
+  /** Bytes over Chromium's connections to this proxy so far (live connections included); still readable after close. */
+  bytes(): EgressBytes;
+  close(): Promise<void>;
+}
+
+export interface EgressProxy extends MeteredEgressLink {
   port: number;
   stats(): EgressProxyStats;
-  close(): Promise<void>;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -47,6 +54,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     sockets.add(socket);
     socket.once("close", () => sockets.delete(socket));
   };
+  const meter = new ClientByteMeter();
   const counters: EgressCounters = { requests: 0, tunnels: 0, refused: 0, unresolvable: 0, upstreamErrors: 0 };
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   // Pooled by checked IP:port only, so a reused socket always goes to an address that passed.
@@ -72,6 +80,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   });
   server.on("connection", (socket: Socket) => {
     track(socket);
+    meter.watch(socket);
     socket.setTimeout(idleTimeoutMs, () => socket.destroy());
   });
   server.on("connect", (req, socket: Duplex, head: Buffer) => {
@@ -99,6 +108,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     port,
     tunnelFailure: (authority) => ctx.failures.find(authority),
     stats: () => ({ ...counters, openSockets: sockets.size }),
+    bytes: () => meter.bytes(),
     close: () => {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -8,6 +8,8 @@ const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() 
 export function agentView(agent: AgentWithSession, urls: AgentUrls | null = null): AgentView {
   const session = agent.session;
   const sessionOpen = session !== null && (session.status === "queued" || session.status === "running");
+  // A persistent agent's bytes are every session's; a burner's one session is its life.
+  const bytes = agent.egressTotals ?? { up: session?.bytesUp ?? 0n, down: session?.bytesDown ?? 0n };
   return {
     id: agent.id,
     status: agent.status,
@@ -23,8 +25,8 @@ export function agentView(agent: AgentWithSession, urls: AgentUrls | null = null
     metadata: agent.metadata as Record<string, unknown>,
     trust_score: agent.trustScore,
     cost_credits: agent.costCredits,
-    bytes_up: Number(session?.bytesUp ?? 0n),
-    bytes_down: Number(session?.bytesDown ?? 0n),
+    bytes_up: Number(bytes.up),
+    bytes_down: Number(bytes.down),
     created_at: agent.createdAt.toISOString(),
     started_at: iso(session?.startedAt),
     expires_at: sessionOpen ? iso(session.expiresAt) : null,

@@ -3,10 +3,12 @@ import type { Cookie } from "playwright-core";
 import type { Logger } from "pino";
 import { announceAgentSettled, dropSessionLease, renewSessionLeases, subscribeAgentSignals, type AgentEndSignal } from "@browserfleet/agents";
 import { ProfileTooLargeError, archiveProfile, extractProfile, type AgentBrowser } from "@browserfleet/browser";
-import type { AgentEndedReason } from "@browserfleet/core";
-import { claimAgentSession, endAgentSession, failAgentSession, markAgentSessionRunning, type Db, type ProfileStore } from "@browserfleet/db";
+import type { AgentEndedReason, OsType } from "@browserfleet/core";
+import { claimAgentSession, endAgentSession, failAgentSession, markAgentSessionRunning, recordAgentSessionBytes, type Db, type ProfileStore } from "@browserfleet/db";
 import { lockDownBrowser } from "./cdp-policy-lockdown.ts";
 import { HostedSession } from "./hosted-session.ts";
+import { IdentityEmulation } from "./identity/identity-emulation.ts";
+import { measureAgentTrust } from "./identity/measure-agent-trust.ts";
 import { openInitialPage } from "./open-initial-page.ts";
 import { readCookies, restoreCookies, writeCookies } from "./profile-cookies.ts";
 import type { WarmBrowsers } from "./warm-browsers.ts";
@@ -77,9 +79,12 @@ export class AgentHost {
       // A persistent agent's profile is in place before Chromium starts, so the pages' own scripts see it at load.
       browser = persistent ? await this.options.browsers.launchFresh({ prepareProfile: (dir) => this.restoreProfile(claim.agent.id, dir) }) : await this.options.browsers.take();
       if (persistent) await restoreCookies(browser);
+      // Before any page loads (the initial page included): every target of this browser presents the agent's identity.
+      const identity = await IdentityEmulation.apply(browser, { osType: claim.agent.osType as OsType, country: claim.agent.country });
+      // Then the warmup and the initial page, over that same connection: the pages load with the identity.
       const startupLeftMs = claim.session.createdAt.getTime() + claim.session.startupTimeoutSeconds * 1000 - Date.now();
       const warmup = claim.agent.warmupRecipe === null ? [] : (this.options.warmupRecipes[claim.agent.warmupRecipe] ?? []);
-      if (claim.agent.initialUrl || warmup.length > 0) await openInitialPage(browser, { warmup, initialUrl: claim.agent.initialUrl }, Math.max(1_000, startupLeftMs - 500));
+      if (claim.agent.initialUrl || warmup.length > 0) await openInitialPage(identity, { warmup, initialUrl: claim.agent.initialUrl }, Math.max(1_000, startupLeftMs - 500));
       // Last, after every other worker-side connection (Playwright's reset the download behaviour when they close).
       await lockDownBrowser(browser);
       const running = await markAgentSessionRunning(prisma, { sessionId, workerId, browserPid: browser.pid, ttlScale: this.options.ttlScale });
@@ -93,6 +98,7 @@ export class AgentHost {
         agentId: claim.agent.id,
         workspaceId: claim.agent.workspaceId,
         browser,
+        identity,
         idleMs: claim.agent.idleTimeoutSeconds * 1000 * this.options.ttlScale,
         expiresAt: running.expiresAt!,
         onEnd: (reason, endedAt, outcome) => this.writeEnd(sessionId, reason, endedAt, outcome, log),
@@ -104,6 +110,10 @@ export class AgentHost {
       this.sessions.set(sessionId, hosted);
       this.starting.delete(sessionId);
       hosted.start();
+      // In the background (the 201 does not wait): the detection checks and the trust score, stored within 30 s of start.
+      identity.checks = measureAgentTrust(identity, { prisma, agentId: claim.agent.id, logger: log });
+      // Clients are held until the checks are done (hold-for-checks.ts): that time is not the agent's idle time.
+      void hosted.whileConnecting(identity.checks);
       log.info({ pid: browser.pid, expires_at: running.expiresAt }, "agent session running");
       await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
       await hosted.done;
@@ -120,14 +130,14 @@ export class AgentHost {
     }
   }
 
-  /** Shutdown: sessions may run on until `deadlineMs`; then whatever still runs ends `worker_lost`. */
+  /** Shutdown: sessions may run on until `deadlineMs`; then whatever still runs ends `worker_lost`, persistent profiles saved first. */
   async drain(deadlineMs: number): Promise<void> {
     const all = () => [...this.sessions.values()].map((s) => s.done);
     let timer: NodeJS.Timeout | undefined;
     const timedOut = new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, deadlineMs))));
     await Promise.race([Promise.all(all()), timedOut]);
     clearTimeout(timer);
-    await Promise.all([...this.sessions.values()].map((s) => s.end("worker_lost")));
+    await Promise.all([...this.sessions.values()].map((s) => s.end("worker_lost", new Date(), { saveProfile: true })));
     clearInterval(this.leaseTimer);
   }
 
@@ -163,6 +173,7 @@ export class AgentHost {
       this.options.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "could not renew agent leases");
     }
     const running = [...this.sessions.keys()];
+    await this.writeBytes();
     if (running.length === 0) return;
     try {
       const over = await this.options.prisma.agentSession.findMany({ where: { id: { in: running }, status: { not: "running" } }, select: { id: true, endedReason: true } });
@@ -172,10 +183,31 @@ export class AgentHost {
     }
   }
 
+  /** The egress bytes each hosted session's browser has carried, as last written to Postgres (so an unchanged one is not written again). */
+  private readonly bytesWritten = new Map<string, string>();
+
+  /** Part of tick: every session's bytes so far into Postgres (monotonic there), one statement for all that changed. */
+  private async writeBytes(): Promise<void> {
+    for (const id of this.bytesWritten.keys()) if (!this.sessions.has(id)) this.bytesWritten.delete(id);
+    const changed = [...this.sessions.values()]
+      .map((s) => ({ sessionId: s.id, ...s.browser.egressBytes() }))
+      .filter((b) => this.bytesWritten.get(b.sessionId) !== `${b.up}/${b.down}`);
+    if (changed.length === 0) return;
+    try {
+      await recordAgentSessionBytes(this.options.prisma, changed);
+      for (const b of changed) this.bytesWritten.set(b.sessionId, `${b.up}/${b.down}`);
+    } catch (err) {
+      this.options.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "could not write agent sessions' egress bytes");
+    }
+  }
+
   private async writeEnd(sessionId: string, reason: AgentEndedReason, endedAt: Date, outcome: { destroy: boolean; profileSaved: boolean }, log: Logger): Promise<void> {
+    // Read once the browser is gone (its proxy closed with it): these are the session's final counts.
+    const bytes = this.sessions.get(sessionId)?.browser.egressBytes();
     for (let attempt = 1; ; attempt += 1) {
       try {
         const ended = await endAgentSession(this.options.prisma, {
+          ...(bytes === undefined ? {} : { bytes }),
           sessionId,
           reason,
           endedAt,
@@ -184,7 +216,7 @@ export class AgentHost {
           profileSaved: outcome.profileSaved,
         });
         await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
-        if (ended) log.info({ reason, charged: ended.charged, released: ended.released }, "agent session end written");
+        if (ended) log.info({ reason, charged: ended.charged, released: ended.released, bytes_up: bytes?.up, bytes_down: bytes?.down }, "agent session end written");
         return;
       } catch (err) {
         if (attempt >= END_WRITE_TRIES) {

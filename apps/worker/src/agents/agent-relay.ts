@@ -6,9 +6,16 @@ import type { Logger } from "pino";
 import { FLEET_SECRET_HEADER, MAX_CDP_FRAME_BYTES, isFleetSecret, openUpstreamSocket, refuseUpgrade, relaySockets } from "@browserfleet/agents";
 import type { AgentHost } from "./agent-host.ts";
 import type { HostedSession } from "./hosted-session.ts";
-import { inspectClientCommand } from "./inspect-client-command.ts";
+import { holdForChecks } from "./identity/hold-for-checks.ts";
+import { isPrivilegedTarget } from "./privileged-targets.ts";
+import { relayInspectors } from "./inspect-client-command.ts";
+import { acceptViewer } from "./live/accept-viewer.ts";
 
 const RELAY_PATH = /^\/agents\/(ses_[0-9a-f]{20})\/devtools\/(browser|page)(?:\/([A-Za-z0-9._-]{1,128}))?$/;
+/** The live view's screencast (view-only; live/accept-viewer.ts). */
+const SCREENCAST_PATH = /^\/agents\/(ses_[0-9a-f]{20})\/screencast$/;
+/** A viewer sends nothing that matters: anything bigger than this closes it (1009). */
+const MAX_VIEWER_MESSAGE_BYTES = 4 * 1024;
 const UPSTREAM_TIMEOUT_MS = 10_000;
 
 export interface AgentRelayOptions {
@@ -24,17 +31,25 @@ export interface AgentRelayOptions {
  */
 export function attachAgentRelay(server: Server, options: AgentRelayOptions): void {
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_CDP_FRAME_BYTES });
+  const viewerWss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: MAX_VIEWER_MESSAGE_BYTES });
   server.on("upgrade", (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    void handleUpgrade(wss, options, req, socket, head).catch((err: unknown) => {
+    void handleUpgrade(wss, viewerWss, options, req, socket, head).catch((err: unknown) => {
       options.logger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "agent relay upgrade failed");
       refuseUpgrade(socket, 500, { error: "relay failed", code: "INTERNAL_ERROR" });
     });
   });
 }
 
-async function handleUpgrade(wss: WebSocketServer, options: AgentRelayOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+async function handleUpgrade(wss: WebSocketServer, viewerWss: WebSocketServer, options: AgentRelayOptions, req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
   if (!isFleetSecret(req.headers[FLEET_SECRET_HEADER], options.fleetSecret)) {
     refuseUpgrade(socket, 401, { error: "fleet secret required", code: "UNAUTHORIZED" });
+    return;
+  }
+  const screencast = SCREENCAST_PATH.exec(new URL(req.url ?? "/", "http://relay").pathname);
+  if (screencast) {
+    const viewed = options.host.get(screencast[1]!);
+    if (!viewed) refuseUpgrade(socket, 409, { error: "the agent is not running on this worker", code: "AGENT_NOT_RUNNING" });
+    else await acceptViewer(viewerWss, viewed, options.logger, req, socket, head);
     return;
   }
   const match = RELAY_PATH.exec(new URL(req.url ?? "/", "http://relay").pathname);
@@ -48,6 +63,11 @@ async function handleUpgrade(wss: WebSocketServer, options: AgentRelayOptions, r
     refuseUpgrade(socket, 409, { error: "the agent is not running on this worker", code: "AGENT_NOT_RUNNING" });
     return;
   }
+  await session.whileConnecting(holdForChecks(session));
+  if (kind === "page" && !(await isClientTarget(session.browser.port, targetId ?? ""))) {
+    refuseUpgrade(socket, 404, { error: "no such target", code: "NOT_FOUND" });
+    return;
+  }
   const url = kind === "browser" ? session.browser.browserWsUrl : `ws://127.0.0.1:${session.browser.port}/devtools/page/${targetId ?? ""}`;
   let upstream;
   try {
@@ -59,8 +79,24 @@ async function handleUpgrade(wss: WebSocketServer, options: AgentRelayOptions, r
   }
   wss.handleUpgrade(req, socket, head, (client) => {
     session.attach(client);
-    relaySockets(client, upstream, { inspectClientMessage: (data) => inspectClientCommand(session, data) });
+    relaySockets(client, upstream, relayInspectors(session, kind));
   });
+}
+
+/**
+ * A page endpoint is only for a target Chromium lists for clients (/json/list: pages, frames, workers)
+ * that is not one of its own (privileged-targets.ts): its WebUI targets have ids too, and a page
+ * endpoint on one would be a session the relay never sees attach.
+ */
+async function isClientTarget(port: number, targetId: string): Promise<boolean> {
+  try {
+    const answer = await fetch(`http://127.0.0.1:${port}/json/list`, { signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS) });
+    const targets = (await answer.json()) as Array<{ id?: unknown; type?: unknown; url?: unknown }>;
+    const target = targets.find((t) => t.id === targetId);
+    return target !== undefined && !isPrivilegedTarget(target);
+  } catch {
+    return false;
+  }
 }
 
 /**

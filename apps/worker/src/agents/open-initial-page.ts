@@ -1,6 +1,5 @@
-import { chromium } from "playwright-core";
 import { WARMUP_VISIT_TIMEOUT_MS } from "@browserfleet/core";
-import type { AgentBrowser } from "@browserfleet/browser";
+import type { AttachedTarget, IdentityEmulation } from "./identity/identity-emulation.ts";
 
 export interface FirstPagePlan {
   /** The warmup recipe's URLs, visited in order in the first page before it is handed over. */
@@ -10,30 +9,56 @@ export interface FirstPagePlan {
 }
 
 /**
- * Prepares the browser's one page before the client gets it, over a CDP connection of the
- * worker's own that is closed again (the client then sees one context with one page): visits the
- * warmup URLs (each bounded, a failing one skipped: its site's answer, cookies and history are
- * what the warmup is for), then loads `initialUrl`. Everything stays within `timeoutMs`; a page
- * that fails to load is still handed over: the client sees what the site answered.
+ * Prepares the browser's one page before the client gets it, over the worker's identity
+ * connection (raw CDP: no second DevTools session on the page, so the document loads with the
+ * identity's platform, and no Playwright connect): visits the warmup URLs (each bounded, a failing
+ * one skipped: its site's answer, cookies and history are what the warmup is for), then loads
+ * `initialUrl`. Everything stays within `timeoutMs`; a page that fails to load is still handed
+ * over: the client sees what the site answered.
  */
-export async function openInitialPage(browser: AgentBrowser, plan: FirstPagePlan, timeoutMs: number): Promise<void> {
+export async function openInitialPage(emulation: IdentityEmulation, plan: FirstPagePlan, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const left = () => Math.max(250, deadline - Date.now());
-  const connection = await chromium.connectOverCDP(browser.browserWsUrl, { timeout: timeoutMs, noDefaults: true });
+  const page = emulation.pages().find((p) => !emulation.isWorkers(p));
+  if (!page) throw new Error("the agent browser has no first page");
+  await page.ready;
+  await emulation.connection.send("Page.enable", {}, page.sessionId);
   try {
-    const context = connection.contexts()[0];
-    const page = context?.pages()[0] ?? (await context?.newPage());
-    if (!page) throw new Error("the agent browser has no default context");
     for (const url of plan.warmup) {
       // Leave the initial page its share of the budget.
       const budget = Math.min(WARMUP_VISIT_TIMEOUT_MS, left() - (plan.initialUrl === null ? 0 : 1_000));
       if (budget < 500) break;
-      await page.goto(url, { waitUntil: "load", timeout: budget }).catch(() => undefined);
+      await navigate(emulation, page, url, budget);
     }
     const target = plan.initialUrl ?? (plan.warmup.length > 0 ? "about:blank" : null);
-    if (target !== null) await page.goto(target, { waitUntil: "load", timeout: left() }).catch(() => undefined);
+    if (target !== null) await navigate(emulation, page, target, left());
   } finally {
-    // On a browser Playwright connected to, close() only disconnects: the page stays open.
-    await connection.close().catch(() => undefined);
+    await emulation.connection.send("Page.disable", {}, page.sessionId).catch(() => undefined);
+  }
+}
+
+/** Page.navigate, then the load event (or the navigation's failure, or the time running out: all are handed over as they are). */
+async function navigate(emulation: IdentityEmulation, page: AttachedTarget, url: string, timeoutMs: number): Promise<void> {
+  let stop = (): void => undefined;
+  const loaded = new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const off = emulation.connection.onEvent((event) => {
+      if (event.sessionId === page.sessionId && event.method === "Page.loadEventFired") resolve();
+    });
+    stop = () => {
+      clearTimeout(timer);
+      off();
+      resolve();
+    };
+  });
+  try {
+    const answer = await emulation.connection.send<{ errorText?: string; loaderId?: string }>("Page.navigate", { url }, page.sessionId);
+    // A failed navigation (refused by the egress proxy, DNS…) shows Chromium's error page; a same-document one has no loader.
+    if (answer.errorText || answer.loaderId === undefined) return;
+    await loaded;
+  } catch {
+    // The page went away or the connection closed: the caller hands over what there is (or fails on the next step).
+  } finally {
+    stop();
   }
 }

@@ -1,14 +1,26 @@
 import { WebSocket, type RawData } from "ws";
 import { UPSTREAM_LOST, isSendableCloseCode } from "./close-codes.ts";
 
+/** A reply to the client instead (string), a replacement frame to forward (`{forward}`), or null: forward as it is. */
+export type ClientMessageVerdict = string | { forward: string } | null;
+
 export interface RelayOptions {
   /** Ping the client this often (load balancers drop quiet connections; a dead peer is found); 0 = never. */
   pingIntervalMs?: number;
   /**
    * Sees each client → upstream message before it is forwarded: return a text to answer the client
-   * instead (the message is dropped), or null to forward it.
+   * instead (the message is dropped), `{forward}` to send that text upstream in its place, or null
+   * to forward it as it is.
    */
-  inspectClientMessage?: (data: Buffer, isBinary: boolean) => string | null;
+  inspectClientMessage?: (data: Buffer, isBinary: boolean) => ClientMessageVerdict;
+  /**
+   * Sees each upstream → client message before it is forwarded: "drop" keeps it from the client
+   * (an answer to a command the relay sent itself), null forwards it. `sendUpstream` sends a frame
+   * of the relay's own upstream, ahead of anything the client sends after this message.
+   */
+  inspectUpstreamMessage?: (data: Buffer, isBinary: boolean, sendUpstream: (text: string) => void) => "drop" | null;
+  /** Called once both sockets are relayed, with the same `sendUpstream` (e.g. to set something up on a page endpoint). */
+  onStart?: (sendUpstream: (text: string) => void) => void;
   /** Called once, when both sides are closed. */
   onClose?: (code: number, reason: string) => void;
 }
@@ -40,20 +52,33 @@ export function relaySockets(client: WebSocket, upstream: WebSocket, options: Re
   const toUpstream = forward(upstream);
   client.on("message", (data, isBinary) => {
     if (options.inspectClientMessage) {
-      const reply = options.inspectClientMessage(toBuffer(data), isBinary);
-      if (reply !== null) {
-        if (client.readyState === WebSocket.OPEN) client.send(reply);
+      const verdict = options.inspectClientMessage(toBuffer(data), isBinary);
+      if (typeof verdict === "string") {
+        if (client.readyState === WebSocket.OPEN) client.send(verdict);
+        return;
+      }
+      if (verdict !== null) {
+        if (upstream.readyState === WebSocket.OPEN) upstream.send(verdict.forward);
         return;
       }
     }
     toUpstream(data, isBinary);
   });
-  upstream.on("message", forward(client));
+  const sendUpstream = (text: string): void => {
+    if (upstream.readyState === WebSocket.OPEN) upstream.send(text);
+  };
+  const toClient = forward(client);
+  upstream.on("message", (data, isBinary) => {
+    if (options.inspectUpstreamMessage?.(toBuffer(data), isBinary, sendUpstream) === "drop") return;
+    toClient(data, isBinary);
+  });
   client.on("close", (code, reason) => finish(client, upstream, code, reason));
   upstream.on("close", (code, reason) => finish(upstream, client, code, reason));
   // 'close' follows 'error' in ws; the handlers only keep an error from being thrown as unhandled.
   client.on("error", () => undefined);
   upstream.on("error", () => undefined);
+
+  options.onStart?.(sendUpstream);
 
   let alive = true;
   client.on("pong", () => (alive = true));

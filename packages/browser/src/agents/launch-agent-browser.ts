@@ -1,7 +1,6 @@
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { EgressLink } from "@browserfleet/egress";
+import type { EgressBytes, EgressLink, MeteredEgressLink } from "@browserfleet/egress";
 import type { Logger } from "@browserfleet/runtime";
 import { BASE_CHROMIUM_ARGS, egressChromiumArgs } from "../pool/chromium-args.ts";
 import { chromiumEnvironment } from "../pool/chromium-environment.ts";
@@ -9,6 +8,7 @@ import { LaunchPlanChooser, stderrFailureReason, type LaunchFailureReading } fro
 import type { ChromiumSandboxMode, LaunchPlan, SandboxUser } from "../pool/chromium-sandbox.ts";
 import { chromiumWrapperScript, withChromiumWrapper } from "../pool/chromium-wrapper.ts";
 import { errorMessage } from "../pool/pool-support.ts";
+import { agentProfileRoot } from "./agent-profile-root.ts";
 import { AgentBrowserLaunchError, ChromiumProcess, type ChromiumExit } from "./agent-chromium-process.ts";
 
 export { AgentBrowserLaunchError } from "./agent-chromium-process.ts";
@@ -23,8 +23,15 @@ export interface AgentBrowserOptions {
   sandboxUser?: SandboxUser;
   /** Variables Chromium gets besides PATH and its private HOME; nothing of this process's own environment reaches it. */
   chromiumEnv?: Record<string, string>;
-  /** Sends all of Chromium's traffic through this egress proxy, as the pool does. */
+  /** Sends all of Chromium's traffic through this egress proxy, as the pool does (shared, so not metered per browser). */
   egress?: EgressLink;
+  /**
+   * Starts an egress proxy for each browser instead (wins over `egress`): its bytes are the browser's alone
+   * (AgentBrowser.egressBytes), and it is closed with the browser.
+   */
+  egressPerBrowser?: () => Promise<MeteredEgressLink>;
+  /** Where this process's profile dirs go; default its own root under AGENT_PROFILES_DIR (agent-profile-root.ts). */
+  profilesRoot?: string;
   /** How long Chromium may take to print its DevTools URL; default 30000 ms. */
   launchTimeoutMs?: number;
   logger: Logger;
@@ -39,11 +46,16 @@ export interface AgentBrowser {
   /** ws://127.0.0.1:<port>/devtools/browser/<guid>, as Chromium printed it. */
   browserWsUrl: string;
   userDataDir: string;
+  /** Bytes through the browser's own egress proxy since launch or the last meterFromNow(); zeros without one. */
+  egressBytes(): EgressBytes;
+  /** Counts egressBytes from zero again: a warm browser handed to a session carries nothing of its wait. */
+  meterFromNow(): void;
   /** Resolves when the process exits; never rejects. */
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   /**
    * SIGTERM (Chromium flushes its profile), then SIGKILL after `timeoutMs` (default 5000); waits for the exit, runs
-   * `beforeRemove` on the profile dir (a persistent agent saves it there), and removes userDataDir. Idempotent: later
+   * `beforeRemove` on the profile dir (a persistent agent saves it there), removes userDataDir and closes the browser's own
+   * egress proxy (its bytes stay readable). Idempotent: later
    * calls wait for the first.
    */
   close(timeoutMs?: number, options?: { beforeRemove?: (userDataDir: string) => Promise<void> }): Promise<void>;
@@ -112,17 +124,20 @@ export class AgentBrowserLauncher {
     const startedAt = performance.now();
     const timeoutMs = this.options.launchTimeoutMs ?? DEFAULT_LAUNCH_TIMEOUT_MS;
     // Private (0700); the wrapper hands it to the sandbox user before it drops to it.
-    const userDataDir = await mkdtemp(join(tmpdir(), "browserfleet-agent-profile-"));
-    const spawned: { chromium?: ChromiumProcess } = {};
+    // Under this process's root, so a boot after a SIGKILL finds and removes what it left (sweepOrphanedProfileRoots).
+    const userDataDir = await mkdtemp(join(this.options.profilesRoot ?? (await agentProfileRoot()), "profile-"));
+    const spawned: { chromium?: ChromiumProcess; egress?: MeteredEgressLink } = {};
     try {
+      if (this.options.egressPerBrowser !== undefined) spawned.egress = await this.options.egressPerBrowser();
+      const args = agentChromiumArgs({ extraArgs: this.options.extraArgs, egress: spawned.egress ?? this.options.egress }, plan, userDataDir);
       await options.prepareProfile?.(userDataDir);
       // The wrapper exec's Chromium, so the spawned pid is Chromium's and the wrapper file may go once it is listening.
       const browserWsUrl = await withChromiumWrapper(chromiumWrapperScript(this.options.chromiumPath, plan, setpriv), async (wrapperPath) => {
-        const chromium = new ChromiumProcess(wrapperPath, agentChromiumArgs(this.options, plan, userDataDir), chromiumEnvironment(this.options.chromiumEnv));
+        const chromium = new ChromiumProcess(wrapperPath, args, chromiumEnvironment(this.options.chromiumEnv));
         spawned.chromium = chromium;
         return untilListening(chromium, timeoutMs);
       });
-      const agent = agentBrowser(spawned.chromium!, browserWsUrl, userDataDir);
+      const agent = agentBrowser(spawned.chromium!, browserWsUrl, userDataDir, spawned.egress ?? null);
       this.options.logger.info(
         { pid: agent.pid, port: agent.port, sandbox: plan.sandbox, launchMs: Math.round(performance.now() - startedAt) },
         "agent chromium launched",
@@ -134,6 +149,7 @@ export class AgentBrowserLauncher {
         await spawned.chromium.settle(HELPERS_SETTLE_MS);
       }
       await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+      await spawned.egress?.close();
       throw err;
     }
   }
@@ -167,16 +183,25 @@ async function untilListening(chromium: ChromiumProcess, timeoutMs: number): Pro
   }
 }
 
-function agentBrowser(chromium: ChromiumProcess, browserWsUrl: string, userDataDir: string): AgentBrowser {
+const NO_BYTES: EgressBytes = { up: 0, down: 0 };
+
+function agentBrowser(chromium: ChromiumProcess, browserWsUrl: string, userDataDir: string, egress: MeteredEgressLink | null): AgentBrowser {
   const pid = chromium.pid;
   const port = Number(new URL(browserWsUrl).port);
   if (pid === undefined || !Number.isInteger(port) || port <= 0) throw new Error(`Chromium printed an unusable DevTools URL: ${browserWsUrl}`);
   let closing: Promise<void> | null = null;
+  let baseline = NO_BYTES;
+  const total = (): EgressBytes => egress?.bytes() ?? NO_BYTES;
   return {
     pid,
     port,
     browserWsUrl,
     userDataDir,
+    egressBytes: () => {
+      const now = total();
+      return { up: now.up - baseline.up, down: now.down - baseline.down };
+    },
+    meterFromNow: () => void (baseline = total()),
     exited: chromium.exited,
     close(timeoutMs = DEFAULT_CLOSE_TIMEOUT_MS, options = {}): Promise<void> {
       closing ??= (async () => {
@@ -187,6 +212,7 @@ function agentBrowser(chromium: ChromiumProcess, browserWsUrl: string, userDataD
           await options.beforeRemove?.(userDataDir);
         } finally {
           await rm(userDataDir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+          await egress?.close();
         }
       })();
       return closing;

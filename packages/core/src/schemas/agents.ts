@@ -40,6 +40,13 @@ const metadata = z
   .refine((m) => Buffer.byteLength(JSON.stringify(m), "utf8") <= MAX_AGENT_METADATA_BYTES, `metadata must be at most ${MAX_AGENT_METADATA_BYTES} bytes as JSON`)
   .refine((m) => !Object.keys(m).some((k) => k.startsWith(RESERVED_METADATA_PREFIX)), `metadata keys starting "${RESERVED_METADATA_PREFIX}" are reserved`);
 
+/** `country` of an agent or a task: ISO-2, any case, one of COUNTRY_PROFILES. */
+export const countryField = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(z.enum(COUNTRIES, { message: `country must be one of ${COUNTRIES.join(", ")}` }))
+  .default(DEFAULT_COUNTRY);
+
 const initialUrl = z
   .string()
   .min(1)
@@ -57,11 +64,7 @@ export const createAgentBody = z
     idle_timeout_seconds: z.number().int().min(10).max(3_600).default(DEFAULT_IDLE_TIMEOUT_SECONDS),
     startup_timeout_seconds: z.number().int().min(1).max(60).default(DEFAULT_STARTUP_TIMEOUT_SECONDS),
     os_type: z.enum(OS_TYPES).default(DEFAULT_OS_TYPE),
-    country: z
-      .string()
-      .transform((s) => s.toLowerCase())
-      .pipe(z.enum(COUNTRIES, { message: `country must be one of ${COUNTRIES.join(", ")}` }))
-      .default(DEFAULT_COUNTRY),
+    country: countryField,
     persona: z.string().trim().min(1).max(100).optional(),
     warmup_recipe: z.string().regex(/^[a-z0-9_-]{1,64}$/, "warmup_recipe must be a recipe name (a-z, 0-9, _ and -)").optional(),
     metadata: metadata.default({}),

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { COUNTRIES, DEFAULT_COUNTRY, DEFAULT_OS_TYPE, OS_TYPES } from "../agents/agent-identity.ts";
+import { DEFAULT_OS_TYPE, OS_TYPES } from "../agents/agent-identity.ts";
+import { countryField } from "./agents.ts";
 import { MAX_JSON_DEPTH, isJsonDepthWithin } from "./json-depth.ts";
 import { MAX_URL_LENGTH } from "./quick.ts";
 
@@ -40,11 +41,7 @@ const taskFields = {
   wallclock_seconds: z.number().int().min(10).max(3_600).default(900),
   initial_url: httpUrl("initial_url").optional(),
   os_type: z.enum(OS_TYPES).default(DEFAULT_OS_TYPE),
-  country: z
-    .string()
-    .transform((s) => s.toLowerCase())
-    .pipe(z.enum(COUNTRIES, { message: `country must be one of ${COUNTRIES.join(", ")}` }))
-    .default(DEFAULT_COUNTRY),
+  country: countryField,
   output_schema: outputSchema.optional(),
 };
 

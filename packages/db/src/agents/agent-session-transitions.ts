@@ -100,6 +100,8 @@ export interface EndAgentSessionInput {
   destroyAgent?: boolean;
   /** Whether the profile was saved before this end (reported in agent.session.ended). */
   profileSaved?: boolean;
+  /** The session's egress bytes at its end, written with it; like the periodic write, never lowers what is stored. */
+  bytes?: { up: number; down: number };
 }
 
 export interface EndedAgentSession {
@@ -121,7 +123,9 @@ export async function endAgentSession(prisma: Db, input: EndAgentSessionInput): 
   return prisma.$transaction(async (tx) => {
     const requestedEnd = input.endedAt ?? new Date();
     const [session] = await tx.$queryRaw<{ agent_id: string; workspace_id: string; credits_reserved: number; started_at: Date | null; worker_url: string | null }[]>`
-      UPDATE agent_sessions SET status = 'ended', ended_at = GREATEST(${requestedEnd}::timestamptz, COALESCE(started_at, ${requestedEnd}::timestamptz)), ended_reason = ${input.reason}
+      UPDATE agent_sessions SET status = 'ended', ended_at = GREATEST(${requestedEnd}::timestamptz, COALESCE(started_at, ${requestedEnd}::timestamptz)), ended_reason = ${input.reason},
+        bytes_up = GREATEST(bytes_up, ${BigInt(Math.max(0, Math.floor(input.bytes?.up ?? 0)))}::bigint),
+        bytes_down = GREATEST(bytes_down, ${BigInt(Math.max(0, Math.floor(input.bytes?.down ?? 0)))}::bigint)
       WHERE id = ${input.sessionId} AND status IN ('queued', 'running')
       RETURNING agent_id, workspace_id, credits_reserved, started_at, worker_url`;
     if (!session) return null;

@@ -7,3 +7,5 @@ export * from "./open-agent-session.ts";
 export * from "./profile-store.ts";
 export * from "./list-agent-sessions.ts";
 export * from "./renew-agents.ts";
+export * from "./agent-trust.ts";
+export * from "./record-session-bytes.ts";

@@ -12,8 +12,10 @@ export interface DailyUsage {
 /**
  * A workspace's usage per UTC day from `from` to `to` (inclusive, YYYY-MM-DD), every day listed:
  * pages that finished successfully, seconds agents' browsers ran (a session that spans midnight
- * counts on both days; a running one up to now), and bytes through the egress proxy (on the
- * day the session started). Task steps come with AI tasks: 0 until they exist.
+ * counts on both days; a running one up to now), and bytes through the egress proxy (each
+ * session's whole count on the UTC day it started, a running one as last written by its
+ * worker). Day bounds are UTC whatever the database session's TimeZone. Task steps come with
+ * AI tasks: 0 until they exist.
  */
 export async function dailyUsage(prisma: Db, input: { workspaceId: string; from: string; to: string }): Promise<DailyUsage[]> {
   const rows = await prisma.$queryRaw<{ date: string; pages: bigint; agent_seconds: number | null; bytes_up: bigint | null; bytes_down: bigint | null }[]>`
@@ -24,7 +26,7 @@ export async function dailyUsage(prisma: Db, input: { workspaceId: string; from:
       SELECT (completed_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
       FROM job_items
       WHERE workspace_id = ${input.workspaceId}::uuid AND status = 'completed'
-        AND completed_at >= ${input.from}::date AND completed_at < ${input.to}::date + 1
+        AND completed_at >= ${input.from}::date::timestamp AT TIME ZONE 'UTC' AND completed_at < (${input.to}::date + 1)::timestamp AT TIME ZONE 'UTC'
       GROUP BY 1
     ),
     agent_time AS (
@@ -38,9 +40,10 @@ export async function dailyUsage(prisma: Db, input: { workspaceId: string; from:
       GROUP BY days.day
     ),
     egress AS (
-      SELECT (started_at AT TIME ZONE 'UTC')::date AS day, sum(bytes_up) AS up, sum(bytes_down) AS down
+      SELECT (started_at AT TIME ZONE 'UTC')::date AS day, sum(bytes_up)::bigint AS up, sum(bytes_down)::bigint AS down
       FROM agent_sessions
-      WHERE workspace_id = ${input.workspaceId}::uuid AND started_at >= ${input.from}::date AND started_at < ${input.to}::date + 1
+      WHERE workspace_id = ${input.workspaceId}::uuid
+        AND started_at >= ${input.from}::date::timestamp AT TIME ZONE 'UTC' AND started_at < (${input.to}::date + 1)::timestamp AT TIME ZONE 'UTC'
       GROUP BY 1
     )
     SELECT to_char(days.day, 'YYYY-MM-DD') AS date, coalesce(pages.n, 0) AS pages, agent_time.seconds::float8 AS agent_seconds,
