@@ -44,25 +44,30 @@ describe("persistent agents are renewed every PERSISTENT_RENEWAL_DAYS, and destr
     const socket = new WebSocket(b.cdp_url);
     await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
     const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
-    // 100 − (20 first renewal + 2 for A's one block) − (20 + 2 reserved for B) = 56: one more cycle each (−40) is paid, the next is not.
-    expect((await balanceAndLedger(stack.prisma, workspaceId)).balance).toBe(56);
+    // 100 − (20 first renewal + 2 for A's one block) − (20 + 2 reserved for B) = 56 before any cycle: two more renewals
+    // (−40, whichever agent's comes due first; on a slow machine one may come before B exists) are paid, the next is not.
+    expect((await balanceAndLedger(stack.prisma, workspaceId)).balance).toBeGreaterThanOrEqual(16);
 
     await expect.poll(async () => (await client.get<Agent>(`/v1/agents/${a.id}`)).body.status, { timeout: 4 * PERIOD_SECONDS * 1000, interval: 250 }).toBe("destroyed");
     await expect.poll(async () => (await client.get<Agent>(`/v1/agents/${b.id}`)).body.status, { timeout: 10_000, interval: 250 }).toBe("destroyed");
     expect(await closed).toBe(4005);
 
+    let renewed = 0;
+    let cost = 0;
     for (const agent of [a, b]) {
       const view = (await client.get<Agent>(`/v1/agents/${agent.id}`)).body;
       expect(view).toMatchObject({ ended_reason: "error", error_code: "INSUFFICIENT_CREDIT" });
-      // First renewal at create (20) + one renewed cycle (20) + its one started session block (2).
-      expect(view.cost_credits).toBe(42);
+      cost += view.cost_credits;
       const types = await eventsOf(workspaceId, agent.id);
-      expect(types.filter((t) => t === "agent.renewed")).toHaveLength(1);
+      renewed += types.filter((t) => t === "agent.renewed").length;
       expect(types.filter((t) => t === "agent.renewal_failed")).toHaveLength(1);
       expect(types.filter((t) => t === "agent.destroyed")).toHaveLength(1);
       expect(types.indexOf("agent.renewal_failed")).toBeLessThan(types.indexOf("agent.destroyed"));
       expect(await stack.prisma.agentProfile.count({ where: { agentId: agent.id } })).toBe(0);
     }
+    // Two cycles were paid in all, each charged once; each agent: its first renewal (20) and its one session block (2).
+    expect(renewed).toBe(2);
+    expect(cost).toBe(2 * 20 + 2 * 20 + 2 * 2);
     const money = await balanceAndLedger(stack.prisma, workspaceId);
     expect(money).toEqual({ balance: 16, ledgerSum: money.balance });
     const renewals = await stack.prisma.creditLedgerEntry.findMany({ where: { workspaceId, reason: "agent_renewal" } });

@@ -59,6 +59,7 @@ export function collectEarlyMessages(upstream: WebSocket): EarlyMessages {
   const held: [RawData, boolean][] = [];
   const hold = (data: RawData, isBinary: boolean): void => void held.push([data, isBinary]);
   upstream.on("message", hold);
+  if (upstream.isPaused) upstream.resume();
   return {
     stop: () => {
       upstream.off("message", hold);

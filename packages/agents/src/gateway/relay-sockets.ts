@@ -79,6 +79,8 @@ export function relaySockets(client: WebSocket, upstream: WebSocket, options: Re
   upstream.on("error", () => undefined);
 
   options.onStart?.(sendUpstream);
+  // Both sides are heard now: let what the hop sent (openUpstreamSocket pauses it) flow.
+  if (upstream.isPaused) upstream.resume();
 
   let alive = true;
   client.on("pong", () => (alive = true));
