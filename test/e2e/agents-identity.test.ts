@@ -183,6 +183,34 @@ describe("agent identity", () => {
     }
   });
 
+  it("the identity holds on the live page after a client leaves, for the worker's reads and for the next client", async () => {
+    const agent = await createAgent({ os_type: "OS_TYPE_WINDOWS", country: "de", initial_url: `${site.origin}/page/1` });
+    try {
+      const platformNow = async () => (await client.get<Fingerprint>(`/v1/agents/${agent.id}/fingerprint`)).body.platform;
+      expect(await platformNow()).toBe("Win32");
+      for (let round = 0; round < 2; round++) {
+        const browser = await chromium.connectOverCDP(agent.cdp_url);
+        const page = browser.contexts()[0]!.pages()[0]!;
+        expect(await page.evaluate(() => navigator.platform)).toBe("Win32");
+        await browser.close();
+        // Chromium drops the platform with the page's newest session: the worker puts its own back.
+        await expect.poll(platformNow, { timeout: 5_000 }).toBe("Win32");
+      }
+      // The worker's own short sessions (a screenshot) detach too: the identity stays.
+      expect((await client.post(`/v1/agents/${agent.id}/screenshot`, {})).status).toBe(200);
+      await expect.poll(platformNow, { timeout: 5_000 }).toBe("Win32");
+      const next = await puppeteer.connect({ browserWSEndpoint: agent.cdp_url, defaultViewport: null });
+      try {
+        const [page] = await next.pages();
+        expect(await page!.evaluate(() => navigator.platform)).toBe("Win32");
+      } finally {
+        await next.disconnect();
+      }
+    } finally {
+      await deleteAgent(agent.id);
+    }
+  });
+
   it("a dedicated worker carries the UA, languages and timezone; a client's own UA wins in its context, the timezone stays", async () => {
     const agent = await createAgent({ os_type: "OS_TYPE_MACOS", country: "de" });
     try {

@@ -5,6 +5,9 @@ import type { AgentBrowser } from "@browserfleet/browser";
 import type { AgentEndedReason } from "@browserfleet/core";
 import type { IdentityEmulation } from "./identity/identity-emulation.ts";
 
+/** How long after a client's socket closes its sessions are surely gone from Chromium. */
+const IDENTITY_REASSERT_DELAY_MS = 150;
+
 export interface HostedSessionOptions {
   id: string;
   agentId: string;
@@ -38,6 +41,7 @@ export class HostedSession {
   /** Live-view sockets: closed with the session's reason like clients, but never holding off the idle timer. */
   private readonly viewers = new Set<WebSocket>();
   private idleTimer: NodeJS.Timeout | undefined;
+  private reassertTimer: NodeJS.Timeout | undefined;
   private ttlTimer: NodeJS.Timeout | undefined;
   private ending: Promise<void> | null = null;
   /** Set when a client sent Browser.close: the browser's exit that follows is the client ending the agent, not a crash. */
@@ -84,6 +88,7 @@ export class HostedSession {
     clearTimeout(this.idleTimer);
     client.once("close", () => {
       this.clients.delete(client);
+      this.reassertIdentitySoon();
       if (this.clients.size === 0 && this.connecting === 0) this.armIdle();
     });
   }
@@ -111,6 +116,17 @@ export class HostedSession {
     }
     this.viewers.add(viewer);
     viewer.once("close", () => this.viewers.delete(viewer));
+  }
+
+  /** After a client leaves (its DevTools sessions detach a moment later), the worker's identity session is made the pages' newest again. */
+  private reassertIdentitySoon(): void {
+    const identity = this.identity;
+    if (identity === null || this.ending !== null) return;
+    clearTimeout(this.reassertTimer);
+    this.reassertTimer = setTimeout(() => {
+      if (this.ending === null) void identity.reassert().catch(() => undefined);
+    }, IDENTITY_REASSERT_DELAY_MS);
+    this.reassertTimer.unref();
   }
 
   noteBrowserCloseRequest(): void {

@@ -112,6 +112,20 @@ export class IdentityEmulation {
     return target;
   }
 
+  /**
+   * Puts the identity back on every live page after any other DevTools session detached from it:
+   * Chromium resets a page's navigator.platform (the live document's too) to the real one whenever
+   * one of its sessions detaches, though the worker's session still holds its override (measured,
+   * Chromium 156); sending the override again on the worker's session restores it. Called when a
+   * client leaves and when the live view lets a page go.
+   */
+  async reassert(): Promise<void> {
+    const { identity } = this;
+    const userAgent = { userAgent: identity.userAgent, acceptLanguage: identity.acceptLanguage, platform: identity.platform, userAgentMetadata: identity.userAgentMetadata };
+    const pages = [...this.targets.values()].filter((t) => PAGE_LIKE.has(t.type));
+    await Promise.all(pages.map((page) => this.connection.send("Emulation.setUserAgentOverride", userAgent, page.sessionId).catch(() => undefined)));
+  }
+
   private onEvent(event: CdpEvent): void {
     if (event.method === "Target.attachedToTarget") this.onAttached(event.params);
     else if (event.method === "Target.detachedFromTarget") {

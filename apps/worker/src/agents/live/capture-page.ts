@@ -29,5 +29,7 @@ export async function capturePage(session: HostedSession, fullPage: boolean): Pr
     return { png: shot.data, url: info?.targetInfo.url ?? page.url };
   } finally {
     await cdp.send("Target.detachFromTarget", { sessionId }).catch(() => undefined);
+    // A detach resets the page's navigator.platform in Chromium: the identity goes back on (identity-emulation.ts).
+    await session.identity?.reassert().catch(() => undefined);
   }
 }

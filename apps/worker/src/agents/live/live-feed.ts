@@ -39,6 +39,7 @@ export class LiveFeed {
   private constructor(
     private readonly follower: PageFollower,
     private readonly logger: Logger,
+    private readonly session: Pick<HostedSession, "identity">,
   ) {
     this.stopListening.push(follower.cdp.onEvent((event) => this.onEvent(event)));
     this.stopListening.push(follower.onChange(() => this.follow()));
@@ -46,7 +47,7 @@ export class LiveFeed {
   }
 
   static async start(session: HostedSession, logger: Logger): Promise<LiveFeed> {
-    return new LiveFeed(await pageFollowerOf(session), logger);
+    return new LiveFeed(await pageFollowerOf(session), logger, session);
   }
 
   get viewerCount(): number {
@@ -81,7 +82,7 @@ export class LiveFeed {
     for (const stop of this.stopListening) stop();
     const attached = this.attached;
     this.attached = null;
-    if (attached) void this.follower.cdp.send("Target.detachFromTarget", { sessionId: attached.cdpSessionId }).catch(() => undefined);
+    if (attached) void this.detach(attached.cdpSessionId);
   }
 
   /** Switches to the follower's current page, one switch at a time. */
@@ -96,11 +97,11 @@ export class LiveFeed {
     if (page?.targetId === this.attached?.targetId) return;
     const previous = this.attached;
     this.attached = null;
-    if (previous) await this.follower.cdp.send("Target.detachFromTarget", { sessionId: previous.cdpSessionId }).catch(() => undefined);
+    if (previous) await this.detach(previous.cdpSessionId);
     if (!page) return;
     const { sessionId } = await this.follower.cdp.send<{ sessionId: string }>("Target.attachToTarget", { targetId: page.targetId, flatten: true });
     if (this.stopped) {
-      await this.follower.cdp.send("Target.detachFromTarget", { sessionId }).catch(() => undefined);
+      await this.detach(sessionId);
       return;
     }
     this.attached = { targetId: page.targetId, cdpSessionId: sessionId };
@@ -110,6 +111,12 @@ export class LiveFeed {
     const startedAt = Date.now();
     const shot = await withTimeout(this.follower.cdp.send<{ data: string }>("Page.captureScreenshot", { format: "jpeg", quality: JPEG_QUALITY }, sessionId), CAPTURE_TIMEOUT_MS, "live view capture").catch(() => null);
     if (shot && this.attached?.cdpSessionId === sessionId && this.lastFrameAt < startedAt) this.broadcast(Buffer.from(shot.data, "base64"));
+  }
+
+  /** Lets a page go; Chromium resets its navigator.platform on any detach, so the identity goes back on (identity-emulation.ts). */
+  private async detach(sessionId: string): Promise<void> {
+    await this.follower.cdp.send("Target.detachFromTarget", { sessionId }).catch(() => undefined);
+    await this.session.identity?.reassert().catch(() => undefined);
   }
 
   private onEvent(event: CdpEvent): void {
