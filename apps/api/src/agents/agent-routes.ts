@@ -1,13 +1,14 @@
 import { Router } from "express";
 import { agentUrls, announceAgentEnd } from "@browserfleet/agents";
 import { ApiError, createAgentBody, encodeListCursor, listAgentsQuery, mintAgentToken } from "@browserfleet/core";
-import { destroyStoppedAgent, endAgentSession, findAgent, insertAgentTokens, listAgents, profileIdOf, type AgentWithSession } from "@browserfleet/db";
+import { destroyStoppedAgent, endAgentSession, insertAgentTokens, listAgents, profileIdOf, type AgentWithSession } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
 import { ROUTING } from "../http/routing-options.ts";
 import { validate } from "../http/validate.ts";
 import { agentIdParam } from "./agent-id-param.ts";
 import { agentView } from "./agent-view.ts";
+import { findWorkspaceAgent } from "./call-agent-worker.ts";
 import { endSessionThroughWorker } from "./end-session.ts";
 import { provisionAgent } from "./provision-agent.ts";
 
@@ -15,11 +16,7 @@ import { provisionAgent } from "./provision-agent.ts";
 export function agentRoutes(deps: ApiDeps): Router {
   const router = Router(ROUTING);
 
-  const mustFind = async (workspaceId: string, id: string): Promise<AgentWithSession> => {
-    const agent = await findAgent(deps.prisma, { workspaceId, agentId: id });
-    if (!agent) throw new ApiError("NOT_FOUND", `agent ${id} not found`);
-    return agent;
-  };
+  const mustFind = (workspaceId: string, id: string): Promise<AgentWithSession> => findWorkspaceAgent(deps, workspaceId, id);
 
   router.post("/agents", async (req, res) => {
     const body = validate(createAgentBody, req.body);

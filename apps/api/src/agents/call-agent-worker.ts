@@ -6,6 +6,13 @@ import { agentIdParam } from "./agent-id-param.ts";
 
 const DEFAULT_TIMEOUT_MS = 15_000;
 
+/** The workspace's agent (an id already checked by agentIdParam), or 404: another workspace's agent is not there. */
+export async function findWorkspaceAgent(deps: Pick<ApiDeps, "prisma">, workspaceId: string, id: string): Promise<AgentWithSession> {
+  const agent = await findAgent(deps.prisma, { workspaceId, agentId: id });
+  if (!agent) throw new ApiError("NOT_FOUND", `agent ${id} not found`);
+  return agent;
+}
+
 /** The workspace's agent with a running session, or 404 (not this workspace's) / 409 AGENT_NOT_RUNNING. */
 export async function findRunningAgent(deps: Pick<ApiDeps, "prisma">, workspaceId: string, rawId: string | undefined): Promise<AgentWithSession & { session: NonNullable<AgentWithSession["session"]> & { workerUrl: string } }> {
   const id = agentIdParam(rawId);

@@ -1,10 +1,10 @@
 import { Router } from "express";
 import { ApiError, agentFingerprintView, trustBand, type AgentDetectionSignalView, type AgentFingerprintView, type AgentTrustView, type DetectionSignal, type TrustInput } from "@browserfleet/core";
-import { findAgent, type AgentWithSession } from "@browserfleet/db";
+import type { AgentWithSession } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { ROUTING } from "../http/routing-options.ts";
 import { agentIdParam } from "./agent-id-param.ts";
-import { callAgentWorker, findRunningAgent } from "./call-agent-worker.ts";
+import { callAgentWorker, findRunningAgent, findWorkspaceAgent } from "./call-agent-worker.ts";
 
 /** The worker stores the checks within this long of the session's start (api.md "Agents"). */
 const CHECKS_WINDOW_MS = 30_000;
@@ -17,11 +17,7 @@ const isRunning = (agent: AgentWithSession): boolean => agent.status === "runnin
 export function agentIdentityRoutes(deps: ApiDeps): Router {
   const router = Router(ROUTING);
 
-  const mustFind = async (workspaceId: string, id: string): Promise<AgentWithSession> => {
-    const agent = await findAgent(deps.prisma, { workspaceId, agentId: id });
-    if (!agent) throw new ApiError("NOT_FOUND", `agent ${id} not found`);
-    return agent;
-  };
+  const mustFind = (workspaceId: string, id: string): Promise<AgentWithSession> => findWorkspaceAgent(deps, workspaceId, id);
 
   // Read live from the running browser by the worker hosting it.
   router.get("/agents/:id/fingerprint", async (req, res) => {
