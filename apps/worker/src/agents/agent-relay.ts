@@ -45,14 +45,15 @@ async function handleUpgrade(wss: WebSocketServer, viewerWss: WebSocketServer, o
     refuseUpgrade(socket, 401, { error: "fleet secret required", code: "UNAUTHORIZED" });
     return;
   }
-  const screencast = SCREENCAST_PATH.exec(new URL(req.url ?? "/", "http://relay").pathname);
+  const pathname = new URL(req.url ?? "/", "http://relay").pathname;
+  const screencast = SCREENCAST_PATH.exec(pathname);
   if (screencast) {
     const viewed = options.host.get(screencast[1]!);
     if (!viewed) refuseUpgrade(socket, 409, { error: "the agent is not running on this worker", code: "AGENT_NOT_RUNNING" });
     else await acceptViewer(viewerWss, viewed, options.logger, req, socket, head);
     return;
   }
-  const match = RELAY_PATH.exec(new URL(req.url ?? "/", "http://relay").pathname);
+  const match = RELAY_PATH.exec(pathname);
   if (!match) {
     refuseUpgrade(socket, 404, { error: "no such relay path", code: "NOT_FOUND" });
     return;

@@ -142,3 +142,8 @@ export function browserIdentity(input: { osType: OsType; country: string; chromi
     },
   };
 }
+
+/** The identity as the params of CDP's Emulation.setUserAgentOverride (and Network.setUserAgentOverride for workers). */
+export function userAgentOverrideOf(identity: BrowserIdentity): { userAgent: string; acceptLanguage: string; platform: string; userAgentMetadata: UserAgentMetadata } {
+  return { userAgent: identity.userAgent, acceptLanguage: identity.acceptLanguage, platform: identity.platform, userAgentMetadata: identity.userAgentMetadata };
+}

@@ -1,4 +1,4 @@
-import type { BrowserIdentity } from "@browserfleet/core";
+import { userAgentOverrideOf, type BrowserIdentity } from "@browserfleet/core";
 
 /** Ids of the relay's own commands on a client's connection: far above any a client counts up to. */
 const FIRST_OWN_ID = 1_900_000_000;
@@ -28,7 +28,7 @@ export function clientSessionIdentity(identity: BrowserIdentity): {
   const override = (sendUpstream: (text: string) => void, sessionId?: string): void => {
     const id = nextId++;
     ours.add(id);
-    const params = { userAgent: identity.userAgent, acceptLanguage: identity.acceptLanguage, platform: identity.platform, userAgentMetadata: identity.userAgentMetadata };
+    const params = userAgentOverrideOf(identity);
     sendUpstream(JSON.stringify({ id, method: "Emulation.setUserAgentOverride", params, ...(sessionId === undefined ? {} : { sessionId }) }));
   };
   return {

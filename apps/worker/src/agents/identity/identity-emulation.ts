@@ -1,5 +1,5 @@
 import type { AgentBrowser } from "@browserfleet/browser";
-import { browserIdentity, chromiumVersionOf, type BrowserIdentity, type OsType } from "@browserfleet/core";
+import { browserIdentity, chromiumVersionOf, userAgentOverrideOf, type BrowserIdentity, type OsType } from "@browserfleet/core";
 import { RawCdpConnection, type CdpEvent } from "./raw-cdp-connection.ts";
 
 const CONNECT_TIMEOUT_MS = 10_000;
@@ -120,8 +120,7 @@ export class IdentityEmulation {
    * client leaves and when the live view lets a page go.
    */
   async reassert(): Promise<void> {
-    const { identity } = this;
-    const userAgent = { userAgent: identity.userAgent, acceptLanguage: identity.acceptLanguage, platform: identity.platform, userAgentMetadata: identity.userAgentMetadata };
+    const userAgent = userAgentOverrideOf(this.identity);
     const pages = [...this.targets.values()].filter((t) => PAGE_LIKE.has(t.type));
     await Promise.all(pages.map((page) => this.connection.send("Emulation.setUserAgentOverride", userAgent, page.sessionId).catch(() => undefined)));
   }
@@ -150,7 +149,7 @@ export class IdentityEmulation {
    */
   private async emulate(sessionId: string, type: string): Promise<void> {
     const { identity } = this;
-    const userAgent = { userAgent: identity.userAgent, acceptLanguage: identity.acceptLanguage, platform: identity.platform, userAgentMetadata: identity.userAgentMetadata };
+    const userAgent = userAgentOverrideOf(identity);
     const sends: Promise<unknown>[] = [];
     const send = (method: string, params: Record<string, unknown> = {}) => sends.push(this.connection.send(method, params, sessionId).catch(() => undefined));
     if (PAGE_LIKE.has(type)) {

@@ -4,18 +4,23 @@ import { pageFollowerOf } from "./page-follower.ts";
 /** A full-page shot is cut to this (CSS pixels): bigger ones cost the worker seconds and hundreds of MB. */
 const MAX_FULL_PAGE_WIDTH = 4_096;
 const MAX_FULL_PAGE_HEIGHT = 16_384;
+/** How long a page just opened may take to be attached by the identity connection. */
+const ATTACH_TIMEOUT_MS = 2_000;
 
 /**
  * A PNG of the page the live view follows (the most recently opened, activated or navigated one),
- * on the worker's own CDP session with that page, detached afterwards. Null when the browser has
+ * on the worker's own CDP session with that page. Null when the browser has
  * no page. A full-page shot takes the content size from Page.getLayoutMetrics, bounded.
  */
 export async function capturePage(session: HostedSession, fullPage: boolean): Promise<{ png: string; url: string } | null> {
   const follower = await pageFollowerOf(session);
   const page = follower.current();
   if (!page) return null;
-  const cdp = follower.cdp;
-  const { sessionId } = await cdp.send<{ sessionId: string }>("Target.attachToTarget", { targetId: page.targetId, flatten: true });
+  // On the worker's identity session with the page when there is one: a session attached for the shot and
+  // detached after would reset the page's navigator.platform in Chromium (identity-emulation.ts reassert).
+  const own = session.identity ? await session.identity.attached(page.targetId, ATTACH_TIMEOUT_MS).catch(() => null) : null;
+  const cdp = own ? session.identity!.connection : follower.cdp;
+  const sessionId = own ? own.sessionId : (await cdp.send<{ sessionId: string }>("Target.attachToTarget", { targetId: page.targetId, flatten: true })).sessionId;
   try {
     let params: Record<string, unknown> = { format: "png" };
     if (fullPage) {
@@ -28,8 +33,6 @@ export async function capturePage(session: HostedSession, fullPage: boolean): Pr
     const info = await cdp.send<{ targetInfo: { url: string } }>("Target.getTargetInfo", { targetId: page.targetId }).catch(() => null);
     return { png: shot.data, url: info?.targetInfo.url ?? page.url };
   } finally {
-    await cdp.send("Target.detachFromTarget", { sessionId }).catch(() => undefined);
-    // A detach resets the page's navigator.platform in Chromium: the identity goes back on (identity-emulation.ts).
-    await session.identity?.reassert().catch(() => undefined);
+    if (!own) await cdp.send("Target.detachFromTarget", { sessionId }).catch(() => undefined);
   }
 }
