@@ -1,6 +1,6 @@
 import Anthropic, { APIError, APIUserAbortError } from "@anthropic-ai/sdk";
 import type { ContentBlockParam, MessageParam, Tool } from "@anthropic-ai/sdk/resources/messages";
-import { retryAfterMs, type AttemptFailure } from "./llm-errors.ts";
+import { ABORTED_ATTEMPT, describeOtherFailure, retryAfterMs, type AttemptFailure } from "./llm-errors.ts";
 import type { LlmAnswer, LlmClient, LlmTurn } from "./llm-types.ts";
 import { withProviderRetries, type RetryPolicy } from "./with-provider-retries.ts";
 
@@ -83,12 +83,11 @@ function fromAnthropicAnswer(message: Anthropic.Messages.Message): LlmAnswer {
 }
 
 function describeAnthropicFailure(err: unknown): AttemptFailure {
-  if (err instanceof APIUserAbortError) return { status: null, message: "aborted", retryAfterMs: null, aborted: true };
+  if (err instanceof APIUserAbortError) return ABORTED_ATTEMPT;
   if (err instanceof APIError) {
     const body = err.error as { error?: { message?: unknown } } | undefined;
     const message = typeof body?.error?.message === "string" ? body.error.message : err.message;
     return { status: err.status ?? null, message, retryAfterMs: retryAfterMs(err.headers), aborted: false };
   }
-  const name = err instanceof Error ? err.name : "";
-  return { status: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: null, aborted: name === "AbortError" };
+  return describeOtherFailure(err);
 }

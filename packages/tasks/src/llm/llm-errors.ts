@@ -31,6 +31,15 @@ export interface AttemptFailure {
   aborted: boolean;
 }
 
+/** An attempt failed by something other than the SDK's own error classes (a network error, our own abort). */
+export function describeOtherFailure(err: unknown): AttemptFailure {
+  const name = err instanceof Error ? err.name : "";
+  return { status: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: null, aborted: name === "AbortError" };
+}
+
+/** The SDK's abort error (the signal fired): never retried. */
+export const ABORTED_ATTEMPT: AttemptFailure = { status: null, message: "aborted", retryAfterMs: null, aborted: true };
+
 /** Retry-After as seconds or an HTTP date, or retry-after-ms (OpenAI's), in milliseconds; null when absent or unreadable. */
 export function retryAfterMs(headers: { get(name: string): string | null } | undefined | null, now = Date.now()): number | null {
   if (!headers) return null;

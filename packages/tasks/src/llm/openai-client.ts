@@ -1,7 +1,6 @@
 import OpenAI, { APIError, APIUserAbortError } from "openai";
 import type { ChatCompletionMessageParam, ChatCompletionTool } from "openai/resources/chat/completions";
-import type { AttemptFailure } from "./llm-errors.ts";
-import { retryAfterMs } from "./llm-errors.ts";
+import { ABORTED_ATTEMPT, describeOtherFailure, retryAfterMs, type AttemptFailure } from "./llm-errors.ts";
 import { parseToolArgs, type ChatMessage, type LlmAnswer, type LlmClient, type LlmTurn } from "./llm-types.ts";
 import { withProviderRetries, type RetryPolicy } from "./with-provider-retries.ts";
 
@@ -77,10 +76,9 @@ function fromOpenAiAnswer(completion: OpenAI.Chat.Completions.ChatCompletion): L
 }
 
 function describeOpenAiFailure(err: unknown): AttemptFailure {
-  if (err instanceof APIUserAbortError) return { status: null, message: "aborted", retryAfterMs: null, aborted: true };
+  if (err instanceof APIUserAbortError) return ABORTED_ATTEMPT;
   if (err instanceof APIError) return { status: err.status ?? null, message: providerMessage(err), retryAfterMs: retryAfterMs(err.headers), aborted: false };
-  const name = err instanceof Error ? err.name : "";
-  return { status: null, message: err instanceof Error ? err.message : String(err), retryAfterMs: null, aborted: name === "AbortError" };
+  return describeOtherFailure(err);
 }
 
 /** The provider's own words (error.message of its body) rather than the SDK's wrapping. */

@@ -1,6 +1,6 @@
 import type { Page } from "playwright-core";
 import type { ValidateFunction } from "ajv";
-import type { ChatMessage, LlmClient, ToolCall } from "../llm/llm-types.ts";
+import type { ChatMessage, LlmClient } from "../llm/llm-types.ts";
 import { observePage, observationText, type ObserveOptions, DEFAULT_OBSERVE } from "./observe-page.ts";
 import { schemaMismatch } from "./output-schema.ts";
 import { runTool, DEFAULT_RUN_TOOL, type RunToolOptions, type ToolOutcome } from "./run-tool.ts";
@@ -65,20 +65,21 @@ export const AGENT_SYSTEM_PROMPT = [
 export async function runAgentLoop(input: AgentLoopInput): Promise<LoopOutcome> {
   const observe = { ...DEFAULT_OBSERVE, ...input.observe, screenshot: input.vision === true };
   const toolOptions = { ...DEFAULT_RUN_TOOL, ...input.tools };
-  const past: Array<{ call: ToolCall; result: string }> = [];
+  /** The conversation after the task: each step's call and its outcome, and any text-only answer with the reminder it got. */
+  const past: ChatMessage[] = [];
   let toolless = 0;
   for (let n = 1; n <= input.maxSteps; ) {
     input.signal.throwIfAborted();
     const observation = await observePage(input.page, observe);
     const messages: ChatMessage[] = [{ role: "user", text: `Task: ${input.task}` }];
-    for (const step of past) messages.push({ role: "assistant", toolCall: step.call }, { role: "tool", toolCallId: step.call.id, name: step.call.name, text: step.result });
+    messages.push(...past);
     messages.push({ role: "user", text: observationText(observation), ...(observation.screenshotPngBase64 ? { imagePngBase64: observation.screenshotPngBase64 } : {}) });
     const startedAt = new Date();
     const answer = await input.llm.next({ system: AGENT_SYSTEM_PROMPT, messages, tools: [...TASK_TOOLS], signal: input.signal });
     if (answer.toolCall === null) {
       toolless += 1;
       if (toolless >= MAX_TOOLLESS_ANSWERS) return { kind: "stalled", reason: "the model gave up: it answered without calling a tool", steps: n - 1 };
-      past.push({ call: { id: `nudge_${n}`, name: "wait", rawArgs: "{}", args: {} }, result: "You must call one of the tools (or done with the result)." });
+      past.push({ role: "assistant", text: answer.text || "(no tool call)", toolCall: null }, { role: "user", text: "Call one of the tools (done, with the result, when you have it)." });
       continue;
     }
     toolless = 0;
@@ -103,7 +104,7 @@ export async function runAgentLoop(input: AgentLoopInput): Promise<LoopOutcome> 
     if (outcome.kind === "done") return { kind: "done", result: outcome.result, steps: n };
     let result = outcome.kind === "failed" ? `error: ${outcome.error}` : (outcomeText(outcome) ?? "");
     if (outcome.kind === "ask_user") result = `the user answered: ${await input.askUser(outcome.question, n)}`;
-    past.push({ call: answer.toolCall, result });
+    past.push({ role: "assistant", toolCall: answer.toolCall }, { role: "tool", toolCallId: answer.toolCall.id, name: answer.toolCall.name, text: result });
     n += 1;
   }
   return { kind: "stalled", reason: `max_steps (${input.maxSteps}) reached without done`, steps: input.maxSteps };
