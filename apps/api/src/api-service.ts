@@ -2,10 +2,11 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppConfig } from "@browserfleet/config";
 import { PRICES, createHostLookup } from "@browserfleet/core";
-import { createBlobStores, createPrismaClient, isJobTerminal } from "@browserfleet/db";
+import { createBlobStores, createPrismaClient, isJobSettled } from "@browserfleet/db";
 import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, closeServer, createMetricsRegistry, listen, runReadinessChecks, type PinoLogger, type ReadinessReport, type ShutdownStep } from "@browserfleet/runtime";
 import { createAgentQueue, startLostSessionSweep, startRenewalSweep, subscribeAgentSignals } from "@browserfleet/agents";
+import { TaskKeyVault } from "@browserfleet/tasks";
 import { buildApp } from "./app.ts";
 import { attachCdpGateway } from "./gateway/cdp-gateway.ts";
 import { configureServer } from "./http/configure-server.ts";
@@ -42,7 +43,8 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
   const jobWaiter = new JobWaiter({
     subscriber,
     prefix: config.QUEUE_PREFIX,
-    isTerminal: (jobId) => isJobTerminal(prisma, jobId),
+    // A task waiting for the user's answer wakes long-polls too: the client has to act.
+    isTerminal: (jobId) => isJobSettled(prisma, jobId),
     pollMs: 2_000,
     logger,
   });
@@ -121,6 +123,7 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     agentWaiter,
     agentEndWaiter,
     publicUrl: () => config.PUBLIC_API_URL ?? `http://127.0.0.1:${port}`,
+    taskKeys: config.TASK_KEY_SECRET === undefined ? null : new TaskKeyVault(redis, config.QUEUE_PREFIX, config.TASK_KEY_SECRET),
   });
   const server = await listen(app, config.HOST, config.PORT);
   configureServer(server, config, logger);

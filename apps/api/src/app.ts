@@ -20,6 +20,7 @@ import { batchAndCrawlRoutes } from "./submit/batch-and-crawl-routes.ts";
 import { singlePageRoutes } from "./submit/single-page-routes.ts";
 import { webhookRoutes } from "./webhooks/webhook-routes.ts";
 import { agentRoutes } from "./agents/agent-routes.ts";
+import { taskRoutes } from "./tasks/task-routes.ts";
 import { sessionRoutes } from "./agents/session-routes.ts";
 import { usageRoutes } from "./usage/usage-routes.ts";
 import { cdpDiscoveryRoutes } from "./gateway/cdp-discovery-routes.ts";
@@ -58,6 +59,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, submissionLimit(deps.rateLimits, deps.logger), idempotency(deps));
   v1.use(singlePageRoutes(deps));
   v1.use(batchAndCrawlRoutes(deps));
+  v1.use(taskRoutes(deps));
   v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
   v1.use(usageRoutes(deps));

@@ -6,6 +6,7 @@ import type { TargetPolicy } from "@browserfleet/core";
 import type { BlobStores, Db } from "@browserfleet/db";
 import type { AdmissionController, PageQueue } from "@browserfleet/queue";
 import type { AgentQueue } from "@browserfleet/agents";
+import type { TaskKeyVault } from "@browserfleet/tasks";
 import type { JobWaiter } from "./jobs/job-waiter.ts";
 import type { RateLimits } from "./http/rate-limit.ts";
 import type { KeyUsageRecorder } from "./keys/key-usage-recorder.ts";
@@ -34,4 +35,6 @@ export interface ApiDeps {
   agentEndWaiter: JobWaiter;
   /** The origin put into cdp_url, cdp_http and live_url (PUBLIC_API_URL, else this process's own address). */
   publicUrl: () => string;
+  /** Where a task's LLM key waits for its worker (Redis, encrypted); null when TASK_KEY_SECRET is unset (tasks refused). */
+  taskKeys: TaskKeyVault | null;
 }

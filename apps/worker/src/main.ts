@@ -20,6 +20,8 @@ import { agentRelayRoutes, attachAgentRelay } from "./agents/agent-relay.ts";
 import { identityWorkerRoutes } from "./agents/identity/identity-worker-routes.ts";
 import { liveWorkerRoutes } from "./agents/live/live-worker-routes.ts";
 import { WarmBrowsers } from "./agents/warm-browsers.ts";
+import { TaskRunner } from "./tasks/task-runner.ts";
+import { TaskKeyVault } from "@browserfleet/tasks";
 
 const config = exitOnConfigError(loadConfig);
 const logger = createLogger({ level: config.LOG_LEVEL, process: "worker", maxBufferedBytes: config.LOG_MAX_BUFFERED_BYTES });
@@ -143,6 +145,17 @@ const agentHost = new AgentHost({
   profiles: postgresProfileStore(prisma),
   profileMaxBytes: config.PROFILE_MAX_BYTES,
   warmupRecipes: warmupRecipes(config.AGENT_WARMUP_RECIPES),
+  tasks: new TaskRunner({
+    prisma,
+    publisher: redis,
+    prefix: config.QUEUE_PREFIX,
+    vault: config.TASK_KEY_SECRET === undefined ? null : new TaskKeyVault(redis, config.QUEUE_PREFIX, config.TASK_KEY_SECRET),
+    aborts,
+    targetPolicy,
+    relayUrl: () => relayUrl,
+    fleetSecret: config.FLEET_SECRET ?? "",
+    logger: logger.child({ component: "tasks" }),
+  }),
   logger: agentLogger,
 });
 const relay = { host: agentHost, fleetSecret: config.FLEET_SECRET ?? "", logger: agentLogger };

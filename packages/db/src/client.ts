@@ -19,6 +19,7 @@ export type {
   Agent,
   AgentSession,
   AgentToken,
+  TaskStep,
 } from "./generated/prisma/client.ts";
 
 /** The Prisma client: what a repository function takes when it opens its own transaction (or runs one statement). */

@@ -11,3 +11,4 @@ export * from "./blobs/index.ts";
 export * from "./transactions/index.ts";
 export * from "./agents/index.ts";
 export * from "./usage/index.ts";
+export * from "./tasks/index.ts";

@@ -2,7 +2,7 @@ import type { Job } from "@browserfleet/db";
 
 const iso = (d: Date | null): string | null => (d ? d.toISOString() : null);
 
-/** The job envelope of api.md; `result` is included only where the caller loaded it. */
+/** The job envelope of api.md (a task's with its own fields); `result` is included only where the caller loaded it. */
 export function jobEnvelope(job: Job, result?: unknown): Record<string, unknown> {
   const envelope: Record<string, unknown> = {
     id: job.id,
@@ -21,6 +21,12 @@ export function jobEnvelope(job: Job, result?: unknown): Record<string, unknown>
     status_url: `/v1/jobs/${job.id}/status`,
     result_url: `/v1/jobs/${job.id}/results`,
   };
+  if (job.kind === "task") {
+    // A task's own fields (api.md "AI tasks"); live_url only in the submit answer, which mints its view token.
+    envelope.framework = "browserfleet";
+    envelope.agent_id = job.agentId;
+    envelope.step_count = job.stepCount;
+  }
   if (result !== undefined) envelope.result = result;
   return envelope;
 }

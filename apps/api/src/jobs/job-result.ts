@@ -43,6 +43,8 @@ export function pageView(job: Job, item: ItemResult): Record<string, unknown> {
  * null until done, and null again once the results are past their retention.
  */
 export async function loadJobResult(deps: Pick<ApiDeps, "prisma" | "blobs" | "config">, job: Job): Promise<unknown> {
+  // A task's: {question} while it waits for the user, {final_result, steps_taken, trust_score} once completed.
+  if (job.kind === "task") return job.taskResult ?? null;
   if (job.status !== "completed" || resultsGone(job, deps.config.RESULT_RETENTION_DAYS)) return null;
   if (!isSinglePageKind(job.kind)) {
     return { succeeded: job.progressDone - job.progressFailed, failed: job.progressFailed, result_url: `/v1/jobs/${job.id}/results` };

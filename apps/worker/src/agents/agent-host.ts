@@ -28,10 +28,14 @@ export interface AgentHostOptions {
   profileMaxBytes: number;
   /** Warmup recipes by name (built-in plus AGENT_WARMUP_RECIPES). */
   warmupRecipes: Readonly<Record<string, readonly string[]>>;
+  /** Runs the agent loop of a task in the burner hosting it (tasks/task-runner.ts). */
+  tasks?: { run(session: HostedSession, jobId: string): Promise<void> };
   logger: Logger;
 }
 
 const END_WRITE_TRIES = 5;
+/** The metadata key a task's burner carries its job id under (packages/db create-task-job.ts). */
+const TASK_JOB_METADATA_KEY = "_bf.task_job_id";
 
 /**
  * The agent sessions this worker hosts: it claims a placed session, starts (or takes a warm)
@@ -116,6 +120,13 @@ export class AgentHost {
       void hosted.whileConnecting(identity.checks);
       log.info({ pid: browser.pid, expires_at: running.expiresAt }, "agent session running");
       await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
+      const taskJobId = (claim.agent.metadata as Record<string, unknown> | null)?.[TASK_JOB_METADATA_KEY];
+      if (typeof taskJobId === "string" && this.options.tasks) {
+        void this.options.tasks.run(hosted, taskJobId).catch((err: unknown) => {
+          log.error({ err: { message: err instanceof Error ? err.message : String(err) }, job_id: taskJobId }, "task runner failed; the burner's end fails the task");
+          void hosted.end("error");
+        });
+      }
       await hosted.done;
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);

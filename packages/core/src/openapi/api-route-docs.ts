@@ -4,6 +4,7 @@ import { agentLiveRouteDocs } from "./agent-live-route-docs.ts";
 import { usageRouteDocs } from "./usage-route-docs.ts";
 import { creditRouteDocs } from "./credit-route-docs.ts";
 import { jobRouteDocs } from "./job-route-docs.ts";
+import { taskRouteDocs } from "./task-route-docs.ts";
 import { keyRouteDocs } from "./key-route-docs.ts";
 import { opsRouteDocs } from "./ops-route-docs.ts";
 import { quickRouteDocs } from "./quick-route-docs.ts";
@@ -14,6 +15,7 @@ import { webhookRouteDocs } from "./webhook-route-docs.ts";
 export const API_ROUTE_DOCS: RouteDoc[] = [
   ...quickRouteDocs,
   ...jobRouteDocs,
+  ...taskRouteDocs,
   ...creditRouteDocs,
   ...usageRouteDocs,
   ...keyRouteDocs,

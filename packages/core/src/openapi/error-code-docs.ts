@@ -12,6 +12,7 @@ export const ERROR_CODE_DOCS: Record<ErrorCode, string> = {
   IDEMPOTENCY_CONFLICT: "the Idempotency-Key was used with another body or path, or its first request is still running",
   AGENT_NOT_RUNNING: "the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended",
   AGENT_RUNNING: "a session is already open on this persistent agent",
+  JOB_NOT_WAITING: "respond on a task that is not input_required (running or finished)",
   KEY_LIMIT_REACHED: "the workspace already has its maximum of active API keys (MAX_API_KEYS_PER_WORKSPACE); revoke one first",
   GONE: "the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays",
   PAYLOAD_TOO_LARGE: "the body is over the size limit",

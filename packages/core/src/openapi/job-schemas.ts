@@ -44,8 +44,11 @@ export const jobEnvelopeSchema = z.object({
     .unknown()
     .optional()
     .describe(
-      "GET /v1/jobs/{id} only: the page (scrape, screenshot, extract) or {succeeded, failed, result_url} (batch, crawl); null until completed, and null again once the results were deleted after RESULT_RETENTION_DAYS",
+      "GET /v1/jobs/{id} only: the page (scrape, screenshot, extract) or {succeeded, failed, result_url} (batch, crawl); null until completed, and null again once the results were deleted after RESULT_RETENTION_DAYS. A task's: {question} while input_required, {final_result, steps_taken, trust_score} once completed",
     ),
+  framework: z.literal("browserfleet").optional().describe("tasks only"),
+  agent_id: z.string().nullable().optional().describe("tasks only: the burner agent the task runs in"),
+  step_count: z.number().int().min(0).optional().describe("tasks only: steps recorded so far (each one task_step credit)"),
 });
 
 export const jobStatusSchema = jobEnvelopeSchema.pick({ id: true, status: true, kind: true, progress_done: true, progress_failed: true, progress_total: true });

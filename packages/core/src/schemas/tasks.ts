@@ -56,8 +56,34 @@ export type CreateTaskBody = z.output<typeof createTaskBody>;
 export const autoBody = z.strictObject({ ...taskFields, llm_api_key: llmApiKey.optional() });
 export type AutoBody = z.output<typeof autoBody>;
 
+/** What a task job keeps in `params` (jobs.params): the request without the key, which never reaches Postgres. */
+export const taskJobParams = z.object({
+  task: z.string(),
+  llm: z.string(),
+  llm_base_url: z.string().optional(),
+  max_steps: z.number().int(),
+  wallclock_seconds: z.number().int(),
+  initial_url: z.string().optional(),
+  os_type: z.enum(OS_TYPES),
+  country: z.string(),
+  output_schema: z.record(z.string(), z.unknown()).optional(),
+});
+export type TaskJobParams = z.infer<typeof taskJobParams>;
+
+/** The stored params of a task request: every field but `llm_api_key`. */
+export function taskParamsOf(body: CreateTaskBody | AutoBody): TaskJobParams {
+  const { llm_api_key: _key, ...params } = body;
+  return taskJobParams.parse(params);
+}
+
 /** POST /v1/jobs/{id}/respond. */
 export const respondBody = z.strictObject({ input: z.string().min(1).max(10_000) });
+
+/** GET /v1/jobs/{id}/steps: the cursor is the last step number of the previous page. */
+export const taskStepsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z.string().regex(/^\d{1,9}$/, "cursor is not one this API issued").optional(),
+});
 
 /** One step of a task (GET /v1/jobs/{id}/steps). */
 export const taskStepView = z.object({

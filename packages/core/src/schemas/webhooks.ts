@@ -6,6 +6,7 @@ export const WEBHOOK_EVENT_TYPES = [
   "job.completed",
   "job.failed",
   "job.cancelled",
+  "job.input_required",
   "webhook.test",
   "agent.provisioned",
   "agent.destroyed",

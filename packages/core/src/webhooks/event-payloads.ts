@@ -26,6 +26,13 @@ export type JobCancelledEventData = {
   credits_charged: number;
 };
 
+/** A task's model asked the user (ask_user): POST /v1/jobs/{id}/respond answers it. */
+export type JobInputRequiredEventData = {
+  job_id: string;
+  kind: string;
+  question: string;
+};
+
 export type WebhookTestEventData = {
   message: string;
   webhook_id: string;
@@ -96,6 +103,7 @@ export type WebhookEventPayloads = {
   "job.completed": JobCompletedEventData;
   "job.failed": JobFailedEventData;
   "job.cancelled": JobCancelledEventData;
+  "job.input_required": JobInputRequiredEventData;
   "webhook.test": WebhookTestEventData;
 };
 

@@ -1,6 +1,7 @@
 import { sessionCharge, type AgentEndedReason, type AgentMode } from "@browserfleet/core";
 import type { Agent, AgentSession, Db, Tx } from "../client.ts";
 import { moveCredits } from "../credits/move-credits.ts";
+import { endTaskOfAgent } from "../tasks/task-transitions.ts";
 import { writeOutboxEvent } from "../webhooks/write-outbox-event.ts";
 
 // Every transition is one conditional UPDATE on the session first (its status guards it, so two
@@ -79,6 +80,8 @@ export async function failAgentSession(prisma: Db, input: { sessionId: string; e
       where: { id: session.agent_id },
       data: ranBefore ? { status: "stopped" } : { status: "failed", endedAt: new Date(), errorCode: input.errorCode, errorMessage: input.errorMessage },
     });
+    // A task's burner that never started: the task fails with it (job row before the workspace's credits).
+    await endTaskOfAgent(tx, session.agent_id, { failed: input.errorCode });
     await release(tx, session.workspace_id, session.agent_id, session.credits_reserved);
     await writeOutboxEvent(tx, {
       workspaceId: session.workspace_id,
@@ -130,6 +133,8 @@ export async function endAgentSession(prisma: Db, input: EndAgentSessionInput): 
       RETURNING agent_id, workspace_id, credits_reserved, started_at, worker_url`;
     if (!session) return null;
     const agent = await tx.agent.findUniqueOrThrow({ where: { id: session.agent_id } });
+    // A task's burner ending before its task did (lost worker, crash, TTL, DELETE): the task fails with it.
+    await endTaskOfAgent(tx, agent.id, input.reason);
     const endedAt = session.started_at !== null && requestedEnd < session.started_at ? session.started_at : requestedEnd;
     const charged =
       session.started_at === null ? 0 : sessionCharge({ mode: agent.mode, startedAt: session.started_at, endedAt, scale: input.ttlScale, reserved: session.credits_reserved });

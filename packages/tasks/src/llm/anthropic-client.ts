@@ -10,6 +10,8 @@ export interface AnthropicClientOptions {
   /** The API origin (default https://api.anthropic.com; the SDK adds /v1/messages). */
   baseUrl?: string;
   timeoutMs: number;
+  /** The HTTP client the SDK uses (the worker pins it to the provider addresses it checked). */
+  fetch?: typeof fetch;
   maxTokens?: number;
   retry?: RetryPolicy;
 }
@@ -20,7 +22,7 @@ export interface AnthropicClientOptions {
  * as user content blocks, so consecutive user-side messages are merged into one turn.
  */
 export function anthropicClient(options: AnthropicClientOptions): LlmClient {
-  const sdk = new Anthropic({ apiKey: options.apiKey, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), maxRetries: 0, timeout: options.timeoutMs });
+  const sdk = new Anthropic({ apiKey: options.apiKey, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}), maxRetries: 0, timeout: options.timeoutMs });
   return {
     provider: "anthropic",
     model: options.model,

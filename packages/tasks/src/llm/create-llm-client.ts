@@ -19,11 +19,13 @@ export interface LlmClientOptions {
   baseUrl?: string | null;
   timeoutMs?: number;
   retry?: RetryPolicy;
+  /** The HTTP client both SDKs use (pinned-fetch.ts pins it to the addresses the SSRF guard checked). */
+  fetch?: typeof fetch;
 }
 
 /** One client per task, from its provider, model, key and base URL. */
 export function createLlmClient(options: LlmClientOptions): LlmClient {
-  const common = { apiKey: options.apiKey, model: options.model, timeoutMs: options.timeoutMs ?? 120_000, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.retry ? { retry: options.retry } : {}) };
+  const common = { apiKey: options.apiKey, model: options.model, timeoutMs: options.timeoutMs ?? 120_000, ...(options.baseUrl ? { baseUrl: options.baseUrl } : {}), ...(options.retry ? { retry: options.retry } : {}), ...(options.fetch ? { fetch: options.fetch } : {}) };
   if (options.provider === "anthropic") return anthropicClient(common);
   return openAiClient({ ...common, compatible: options.provider === "openai-compatible" });
 }

@@ -12,6 +12,8 @@ export interface OpenAiClientOptions {
   /** "openai-compatible" servers (Ollama, vLLM, OpenRouter…) get only the widely supported request fields. */
   compatible: boolean;
   timeoutMs: number;
+  /** The HTTP client the SDK uses (the worker pins it to the provider addresses it checked). */
+  fetch?: typeof fetch;
   retry?: RetryPolicy;
 }
 
@@ -21,7 +23,7 @@ export interface OpenAiClientOptions {
  * provider's Retry-After and the task's wallclock, and the failure maps to the contract's codes.
  */
 export function openAiClient(options: OpenAiClientOptions): LlmClient {
-  const sdk = new OpenAI({ apiKey: options.apiKey, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), maxRetries: 0, timeout: options.timeoutMs });
+  const sdk = new OpenAI({ apiKey: options.apiKey, ...(options.baseUrl ? { baseURL: options.baseUrl } : {}), ...(options.fetch ? { fetch: options.fetch } : {}), maxRetries: 0, timeout: options.timeoutMs });
   return {
     provider: options.compatible ? "openai-compatible" : "openai",
     model: options.model,

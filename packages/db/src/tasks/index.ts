@@ -1,0 +1,3 @@
+export * from "./create-task-job.ts";
+export * from "./task-steps.ts";
+export * from "./task-transitions.ts";
