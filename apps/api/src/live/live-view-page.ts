@@ -5,7 +5,9 @@ import { createHash } from "node:crypto";
  * `<same origin>/live/<agent id>/stream?token=…` (built from its own location, so it works behind
  * any host name) and paints each binary message (a JPEG frame) into an <img>; a text message is
  * JSON (`{"type":"page","url":…}`, the page being shown). On close it shows the reason (e.g.
- * "agent ended: idle timeout") and does not reconnect after an agent-ended code (4001..4005).
+ * "agent ended: idle timeout") and does not reconnect after an agent-ended code (4001..4005);
+ * otherwise it tries again, every 2 s at most, for about two minutes (a task's browser may still
+ * be waiting for a worker when its live_url is opened).
  */
 const STYLE = `html,body{margin:0;height:100%;background:#111;color:#ddd;font:13px system-ui,sans-serif}
 #bar{position:fixed;top:0;left:0;right:0;padding:4px 8px;background:rgba(0,0,0,.6);white-space:nowrap;overflow:hidden;text-overflow:ellipsis;z-index:1}
@@ -36,7 +38,7 @@ const SCRIPT = `(function () {
     ws.onclose = function (event) {
       var ended = event.code >= 4000 && event.code < 5000;
       status(ended ? event.reason || "agent ended" : "disconnected" + (event.reason ? ": " + event.reason : ""));
-      if (!ended && retries < 5) { retries += 1; setTimeout(connect, 1000 * retries); }
+      if (!ended && retries < 60) { retries += 1; if (!shown) status("waiting for the agent's browser…"); setTimeout(connect, Math.min(2000, 500 * retries)); }
     };
   }
   connect();

@@ -14,9 +14,9 @@ const tokenOf = (query: unknown): string | null => {
 export function liveViewRoutes(deps: ApiDeps): Router {
   const router = Router(ROUTING);
 
-  // 401 wrong/absent token, 404 unknown agent, 409 not running: the page is only served for a screen there is to show.
+  // 401 wrong/absent token, 404 unknown agent, 409 ended: the page is served for a screen there is, or soon will be, to show.
   router.get("/live/:id", async (req, res) => {
-    const target = await resolveGatewayTarget(deps.prisma, String(req.params.id), tokenOf(req.query), "view");
+    const target = await resolveGatewayTarget(deps.prisma, String(req.params.id), tokenOf(req.query), "view", { queuedOk: true });
     res
       .status(200)
       .set({
