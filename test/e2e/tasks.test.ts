@@ -108,6 +108,8 @@ describe.each(["openai", "anthropic"] as const)("a task through the %s dialect",
     // Charged 4 of the 20 reserved; the ledger still sums to the balance.
     expect((await ws.client.get<{ balance: number }>("/v1/credits")).body.balance).toBe(96);
     expect(await balanceAndLedger(stack.prisma, ws.workspaceId)).toEqual({ balance: 96, ledgerSum: 96 });
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await ws.client.get<{ items: { task_steps: number }[] }>(`/v1/usage?from=${today}&to=${today}`)).body.items[0]!.task_steps).toBe(4);
     await receiver.waitFor(() => ws.events(done.id).some((w) => w.body.type === "job.completed"), 15_000);
     await new Promise((r) => setTimeout(r, 500));
     const completed = ws.events(done.id).filter((w) => w.body.type === "job.completed");

@@ -111,6 +111,7 @@ const reconciler = startReconciler({
 const agentSlots = config.FLEET_SECRET === undefined ? 0 : config.WORKER_AGENT_SLOTS;
 if (config.FLEET_SECRET === undefined && config.WORKER_AGENT_SLOTS > 0) logger.warn("FLEET_SECRET is not set: this worker hosts no agents (set it on the API and every worker)");
 const agentLogger = logger.child({ component: "agents" });
+if (agentSlots > 0 && config.TASK_KEY_SECRET === undefined) logger.warn("TASK_KEY_SECRET is not set: an AI task placed on this worker fails (set it on the API and every worker)");
 // Profile dirs a SIGKILLed worker on this machine left behind (each process keeps its own under one root).
 const orphanedProfiles = await sweepOrphanedProfileRoots().catch((err: unknown) => {
   agentLogger.warn({ err: { message: err instanceof Error ? err.message : String(err) } }, "could not sweep orphaned agent profile dirs");

@@ -14,11 +14,11 @@ export interface DailyUsage {
  * pages that finished successfully, seconds agents' browsers ran (a session that spans midnight
  * counts on both days; a running one up to now), and bytes through the egress proxy (each
  * session's whole count on the UTC day it started, a running one as last written by its
- * worker). Day bounds are UTC whatever the database session's TimeZone. Task steps come with
- * AI tasks: 0 until they exist.
+ * worker), and task steps recorded (each one task_step credit) on the UTC day each started.
+ * Day bounds are UTC whatever the database session's TimeZone.
  */
 export async function dailyUsage(prisma: Db, input: { workspaceId: string; from: string; to: string }): Promise<DailyUsage[]> {
-  const rows = await prisma.$queryRaw<{ date: string; pages: bigint; agent_seconds: number | null; bytes_up: bigint | null; bytes_down: bigint | null }[]>`
+  const rows = await prisma.$queryRaw<{ date: string; pages: bigint; agent_seconds: number | null; bytes_up: bigint | null; bytes_down: bigint | null; task_steps: bigint | null }[]>`
     WITH days AS (
       SELECT d::date AS day FROM generate_series(${input.from}::date, ${input.to}::date, interval '1 day') AS d
     ),
@@ -45,19 +45,27 @@ export async function dailyUsage(prisma: Db, input: { workspaceId: string; from:
       WHERE workspace_id = ${input.workspaceId}::uuid
         AND started_at >= ${input.from}::date::timestamp AT TIME ZONE 'UTC' AND started_at < (${input.to}::date + 1)::timestamp AT TIME ZONE 'UTC'
       GROUP BY 1
+    ),
+    steps AS (
+      SELECT (s.started_at AT TIME ZONE 'UTC')::date AS day, count(*) AS n
+      FROM jobs j JOIN task_steps s ON s.job_id = j.id
+      WHERE j.workspace_id = ${input.workspaceId}::uuid AND j.kind = 'task'
+        AND s.started_at >= ${input.from}::date::timestamp AT TIME ZONE 'UTC' AND s.started_at < (${input.to}::date + 1)::timestamp AT TIME ZONE 'UTC'
+      GROUP BY 1
     )
     SELECT to_char(days.day, 'YYYY-MM-DD') AS date, coalesce(pages.n, 0) AS pages, agent_time.seconds::float8 AS agent_seconds,
-           egress.up AS bytes_up, egress.down AS bytes_down
+           egress.up AS bytes_up, egress.down AS bytes_down, steps.n AS task_steps
     FROM days
     LEFT JOIN pages ON pages.day = days.day
     LEFT JOIN agent_time ON agent_time.day = days.day
     LEFT JOIN egress ON egress.day = days.day
+    LEFT JOIN steps ON steps.day = days.day
     ORDER BY days.day`;
   return rows.map((r) => ({
     date: r.date,
     pages: Number(r.pages),
     agentSeconds: Math.round(r.agent_seconds ?? 0),
-    taskSteps: 0,
+    taskSteps: Number(r.task_steps ?? 0n),
     bytesUp: Number(r.bytes_up ?? 0n),
     bytesDown: Number(r.bytes_down ?? 0n),
   }));
