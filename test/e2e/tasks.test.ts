@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeLlm, type FakeLlm, type FakePolicy, type FakeReply, type FakeTurn } from "../support/fake-llm.ts";
+import { shopper } from "../support/shop-shopper.ts";
+import { startFakeLlm, type FakeLlm, type FakePolicy, type FakeTurn } from "../support/fake-llm.ts";
 import { apiClient } from "../support/http-client.ts";
 import type { ApiHandle } from "../support/in-process-api.ts";
 import { balanceAndLedger, waitForJob, waitUntil, type Envelope } from "../support/job-polling.ts";
@@ -43,24 +44,6 @@ function model(policy: FakePolicy): string {
   return name;
 }
 const callsOf = (name: string): FakeTurn[] => llm.calls.filter((c) => c.model === name);
-
-/** The ref of the first snapshot line matching `pattern` in the newest observation. */
-const ref = (turn: FakeTurn, pattern: RegExp): string => {
-  const line = turn.last.split("\n").find((l) => pattern.test(l));
-  const found = line && /\[ref=([a-z0-9]+)\]/.exec(line)?.[1];
-  if (!found) throw new Error(`the fake model found no ${pattern} in:\n${turn.last}`);
-  return found;
-};
-
-/** "Search for mug, open the red one, read its price, done": decided from what the page shows. */
-const shopper: FakePolicy = (turn): FakeReply => {
-  const usage = { input: 100 + turn.n, output: 10 };
-  if (turn.last.includes("Title: Shop")) return { tool: "type", args: { index: ref(turn, /textbox "Search"/), text: "mug", submit: true }, usage };
-  if (turn.last.includes("Title: Results")) return { tool: "click", args: { index: ref(turn, /link "Red mug"/) }, usage };
-  const extracted = turn.messages.map((m) => m.text).find((t) => t.includes("page text:"));
-  if (!extracted) return { tool: "extract", args: {}, usage };
-  return { tool: "done", args: { result: /Price: [^\n]+/.exec(extracted)?.[0] ?? "unknown" }, usage };
-};
 
 async function workspace(name: string) {
   const { apiKey, workspaceId } = await stack.newWorkspace(name);

@@ -37,5 +37,6 @@ export * from "./schemas/usage.ts";
 export * from "./schemas/agent-identity.ts";
 export * from "./schemas/agent-live.ts";
 export * from "./tasks/route-task.ts";
+export * from "./tasks/task-step.ts";
 export * from "./schemas/task-tools.ts";
 export * from "./schemas/tasks.ts";

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { shopper } from "../../../test/support/shop-shopper.ts";
 import type { Browser, Page } from "playwright-core";
 import { launchLocalChromium, startShopSite, type ShopSite } from "../../../test/support/shop-site.ts";
-import { startFakeLlm, type FakeLlm, type FakeTurn, type FakeReply } from "../../../test/support/fake-llm.ts";
+import { startFakeLlm, type FakeLlm } from "../../../test/support/fake-llm.ts";
 import { LlmError, compileOutputSchema, createLlmClient, runAgentLoop, type LlmProvider, type StepRecord } from "../src/index.ts";
 
 let site: ShopSite;
@@ -27,24 +28,6 @@ afterAll(async () => {
 beforeEach(async () => {
   await page.goto(`${origin}/`);
 });
-
-/** The ref of the first snapshot line matching `pattern` in the newest observation. */
-const ref = (turn: FakeTurn, pattern: RegExp): string => {
-  const line = turn.last.split("\n").find((l) => pattern.test(l));
-  const found = line && /\[ref=([a-z0-9]+)\]/.exec(line)?.[1];
-  if (!found) throw new Error(`the fake model found no ${pattern} in:\n${turn.last}`);
-  return found;
-};
-
-/** "Search for mug, open the red one, read its price, done": decided from what the page shows, as a model would. */
-const shopper = (turn: FakeTurn): FakeReply => {
-  const usage = { input: 100 + turn.n, output: 10 };
-  if (turn.last.includes("Title: Shop")) return { tool: "type", args: { index: ref(turn, /textbox "Search"/), text: "mug", submit: true }, usage };
-  if (turn.last.includes("Title: Results")) return { tool: "click", args: { index: ref(turn, /link "Red mug"/) }, usage };
-  const extracted = turn.messages.map((m) => m.text).find((t) => t.includes("page text:"));
-  if (!extracted) return { tool: "extract", args: {}, usage };
-  return { tool: "done", args: { result: /Price: [^\n]+/.exec(extracted)?.[0] ?? "unknown" }, usage };
-};
 
 const loop = (provider: LlmProvider, overrides: Partial<Parameters<typeof runAgentLoop>[0]> = {}) => {
   const steps: StepRecord[] = [];

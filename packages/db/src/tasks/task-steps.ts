@@ -1,25 +1,14 @@
+import type { TaskStepRecord } from "@browserfleet/core";
 import type { Db, Prisma, TaskStep } from "../client.ts";
 import { runTransaction } from "../transactions/run-transaction.ts";
 
-export interface TaskStepInput {
-  n: number;
-  action: string;
-  args: Record<string, unknown> | null;
-  url: string | null;
-  observation: string | null;
-  error: string | null;
-  startedAt: Date;
-  durationMs: number;
-  inputTokens: number;
-  outputTokens: number;
-}
 
 /**
  * One step and its task_step credit in one transaction, the job row locked first: written only
  * while the job runs (a cancelled or timed-out task records nothing more, so it is never charged
  * past its end) and within its reservation. False when the job is no longer running.
  */
-export async function recordTaskStep(prisma: Db, jobId: string, step: TaskStepInput): Promise<boolean> {
+export async function recordTaskStep(prisma: Db, jobId: string, step: TaskStepRecord): Promise<boolean> {
   return runTransaction(prisma, async (tx) => {
     const moved = await tx.$executeRaw`
       UPDATE jobs SET step_count = ${step.n}, credits_charged = credits_charged + 1, updated_at = now()

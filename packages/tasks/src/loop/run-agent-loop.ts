@@ -1,4 +1,5 @@
 import type { Page } from "playwright-core";
+import type { TaskStepRecord } from "@browserfleet/core";
 import type { ValidateFunction } from "ajv";
 import type { ChatMessage, LlmClient } from "../llm/llm-types.ts";
 import { observePage, observationText, type ObserveOptions, DEFAULT_OBSERVE } from "./observe-page.ts";
@@ -6,21 +7,8 @@ import { schemaMismatch } from "./output-schema.ts";
 import { runTool, DEFAULT_RUN_TOOL, type RunToolOptions, type ToolOutcome } from "./run-tool.ts";
 import { TASK_TOOLS } from "./task-tools.ts";
 
-/** One recorded step (a row of GET /v1/jobs/{id}/steps): one tool call of the model and what it did. */
-export interface StepRecord {
-  n: number;
-  action: string;
-  args: Record<string, unknown> | null;
-  /** The page's URL after the action. */
-  url: string;
-  /** What the action reported (its summary, the question, the result), bounded. */
-  observation: string | null;
-  error: string | null;
-  startedAt: Date;
-  durationMs: number;
-  inputTokens: number;
-  outputTokens: number;
-}
+/** One recorded step: the page's URL after the action is always known here. */
+export type StepRecord = TaskStepRecord & { url: string };
 
 export type LoopOutcome = { kind: "done"; result: unknown; steps: number } | { kind: "stalled"; reason: string; steps: number };
 
