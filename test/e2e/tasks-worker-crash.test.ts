@@ -64,4 +64,35 @@ describe("a task whose worker dies", () => {
     expect(steps).toBeGreaterThanOrEqual(2);
     expect(await balanceAndLedger(stack.prisma, ws.workspaceId)).toEqual({ balance: 100 - steps, ledgerSum: 100 - steps });
   });
+
+  it("a task cancelled while its burner waits for a worker: the burner ends at once and never starts; its live_url served meanwhile", async () => {
+    await Promise.all(stack.workers.map((w) => w.stop("SIGKILL")));
+    const ws = await stack.newWorkspace("queued-task");
+    const client = apiClient(stack.apiUrl, ws.apiKey);
+    const submitted = await client.post<{ id: string; agent_id: string; status: string; live_url: string }>("/v1/tasks", {
+      task: "Keep scrolling the shop",
+      llm: "openai:never-done",
+      llm_api_key: "sk-queued-test-key-abcdef",
+      llm_base_url: llm.baseUrl,
+      initial_url: `${site.origin}/`,
+    });
+    expect(submitted.status, JSON.stringify(submitted.body)).toBe(202);
+    expect(submitted.body.status).toBe("queued");
+    const page = await fetch(submitted.body.live_url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("waiting for the agent's browser");
+    const cancelled = await client.post<{ status: string }>(`/v1/jobs/${submitted.body.id}/cancel`);
+    expect([cancelled.status, cancelled.body.status]).toEqual([200, "cancelled"]);
+    const agent = (await client.get<{ status: string; ended_reason: string }>(`/v1/agents/${submitted.body.agent_id}`)).body;
+    expect(agent).toMatchObject({ status: "destroyed", ended_reason: "client" });
+    expect((await fetch(submitted.body.live_url)).status).toBe(409);
+    // A worker that comes up now finds nothing of it to start.
+    const calls = llm.calls.length;
+    await stack.startWorker();
+    await new Promise((r) => setTimeout(r, 2_000));
+    const session = await stack.prisma.agentSession.findFirstOrThrow({ where: { agentId: submitted.body.agent_id } });
+    expect([session.status, session.startedAt]).toEqual(["ended", null]);
+    expect(llm.calls.length).toBe(calls);
+    expect(await balanceAndLedger(stack.prisma, ws.workspaceId)).toEqual({ balance: 100, ledgerSum: 100 });
+  });
 });

@@ -42,7 +42,8 @@ export async function submitTask(deps: ApiDeps, req: Request, body: CreateTaskBo
       workspaceId,
       params,
       reserve: body.max_steps * PRICES.task_step,
-      ttlSeconds: body.wallclock_seconds + BURNER_TTL_MARGIN_SECONDS,
+      // In agent time: AGENT_TTL_SCALE shortens agents in tests, never a task's own wallclock.
+      ttlSeconds: Math.ceil((body.wallclock_seconds + BURNER_TTL_MARGIN_SECONDS) / deps.config.AGENT_TTL_SCALE),
       startupTimeoutSeconds: body.wallclock_seconds,
       tokenHashes: { cdp: cdp.hash, view: view.hash },
     });
