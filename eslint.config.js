@@ -4,7 +4,7 @@ import tseslint from "typescript-eslint";
 import globals from "globals";
 
 export default tseslint.config(
-  { ignores: ["**/node_modules/**", "**/generated/**", "coverage/**"] },
+  { ignores: ["**/node_modules/**", "**/generated/**", "**/dist/**", "coverage/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "bench/**", "packages/cli/**", "test/**", "**/test/**"],
+    files: ["scripts/**", "**/scripts/**", "bench/**", "packages/cli/**", "test/**", "**/test/**"],
     rules: { "no-console": "off" },
   },
 );

@@ -16,8 +16,8 @@ const agentId = { id: { description: "agent id (`agt_` and 20 lowercase hex)", p
 const sessionId = { sid: { description: "session id (`ses_` and 20 lowercase hex)", pattern: "^ses_[0-9a-f]{20}$" } };
 
 /** Anything DevTools answers on /json/version: Playwright and Puppeteer read `webSocketDebuggerUrl`. */
-const devToolsVersion = z.looseObject({ Browser: z.string().optional(), "Protocol-Version": z.string().optional(), webSocketDebuggerUrl: z.string() });
-const devToolsTargets = z.array(z.looseObject({ id: z.string(), type: z.string(), url: z.string(), webSocketDebuggerUrl: z.string().optional() }));
+export const devToolsVersion = z.looseObject({ Browser: z.string().optional(), "Protocol-Version": z.string().optional(), webSocketDebuggerUrl: z.string() });
+export const devToolsTargets = z.array(z.looseObject({ id: z.string(), type: z.string(), url: z.string(), webSocketDebuggerUrl: z.string().optional() }));
 const gatewayQuery = z.object({ token: z.string().describe("the agent's CDP token, as in cdp_url") });
 
 const GATEWAY_ERRORS = ["UNAUTHORIZED", "AGENT_NOT_RUNNING", "UPSTREAM_UNAVAILABLE"] as const;

@@ -1,23 +1,18 @@
-import { z } from "zod";
 import { ERROR_STATUS, type ErrorCode } from "../errors/error-codes.ts";
 import { errorEnvelopeSchema } from "./common-schemas.ts";
+import { REQUEST_COMPONENT_NAMES, RESPONSE_COMPONENT_NAMES } from "./component-schemas.ts";
 import { ERROR_CODE_DOCS } from "./error-code-docs.ts";
-import { jobEnvelopeSchema, resultItemSchema } from "./job-schemas.ts";
 import type { RouteDoc } from "./route-doc.ts";
+import { buildSchemaComponents, toJsonSchema, type ComponentNames, type SchemaComponents } from "./schema-components.ts";
 
 export interface OpenApiOptions {
   version: string;
   limits: { bodyBytes: number; urlBytes: number; headerBytes: number };
+  /** Default: component-schemas.ts. */
+  componentNames?: ComponentNames;
 }
 
 type Json = Record<string, unknown>;
-
-/** Schemas shared by many operations become components, referenced by name. */
-const NAMED_SCHEMAS = new Map<z.ZodType, string>([
-  [errorEnvelopeSchema, "ErrorEnvelope"],
-  [jobEnvelopeSchema, "JobEnvelope"],
-  [resultItemSchema, "ResultItem"],
-]);
 
 const TAGS: Record<string, string> = {
   quick: "Render pages: scrape, screenshot, extract, batch, crawl. Every call is a job.",
@@ -27,25 +22,6 @@ const TAGS: Record<string, string> = {
   webhooks: "Signed event deliveries: endpoints, signing secret, test events, attempts.",
   operations: "Unauthenticated endpoints for probes, scrapers of metrics and client generators.",
 };
-
-/** JSON Schema of a zod schema; answers stay open to new fields, so clients must not be generated to reject them. */
-function toJsonSchema(schema: z.ZodType, io: "input" | "output"): Json {
-  const out = z.toJSONSchema(schema, {
-    target: "draft-2020-12",
-    io,
-    unrepresentable: "any",
-    override: (ctx) => {
-      if (io === "output" && ctx.jsonSchema.additionalProperties === false) delete ctx.jsonSchema.additionalProperties;
-    },
-  }) as Json;
-  delete out.$schema;
-  return out;
-}
-
-function jsonSchemaOf(schema: z.ZodType, io: "input" | "output"): Json {
-  const named = NAMED_SCHEMAS.get(schema);
-  return named ? { $ref: `#/components/schemas/${named}` } : toJsonSchema(schema, io);
-}
 
 /** The codes any route of this shape can answer, besides the ones it names itself. */
 function errorCodesOf(route: RouteDoc): ErrorCode[] {
@@ -78,7 +54,7 @@ function headersOf(route: RouteDoc, status: number): Json {
   return headers;
 }
 
-function errorResponses(route: RouteDoc): Json {
+function errorResponses(route: RouteDoc, named: SchemaComponents): Json {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
     const status = ERROR_STATUS[code];
@@ -92,7 +68,7 @@ function errorResponses(route: RouteDoc): Json {
       headers: headersOf(route, status),
       content: {
         "application/json": {
-          schema: { allOf: [{ $ref: "#/components/schemas/ErrorEnvelope" }, { type: "object", properties: { code: { enum: codes } } }] },
+          schema: { allOf: [named.answerRef(errorEnvelopeSchema), { type: "object", properties: { code: { enum: codes } } }] },
         },
       },
       "x-error-codes": codes,
@@ -101,11 +77,11 @@ function errorResponses(route: RouteDoc): Json {
   return out;
 }
 
-function successResponses(route: RouteDoc): Json {
+function successResponses(route: RouteDoc, named: SchemaComponents): Json {
   const out: Json = {};
   for (const [status, doc] of Object.entries(route.responses)) {
     const response: Json = { description: doc.description, headers: headersOf(route, Number(status)) };
-    if (doc.schema) response.content = { "application/json": { schema: jsonSchemaOf(doc.schema, "output") } };
+    if (doc.schema) response.content = { "application/json": { schema: named.answerRef(doc.schema) } };
     else if (doc.contentType) response.content = { [doc.contentType]: { schema: doc.rawSchema ?? { type: "string" } } };
     out[status] = response;
   }
@@ -119,7 +95,7 @@ function parametersOf(route: RouteDoc): Json[] {
     else params.push({ name, in: "path", required: true, description: param.description, schema: { type: "string", pattern: param.pattern } });
   }
   if (route.query) {
-    const object = jsonSchemaOf(route.query, "input") as { properties?: Record<string, Json>; required?: string[] };
+    const object = toJsonSchema(route.query, "input") as { properties?: Record<string, Json>; required?: string[] };
     for (const [name, schema] of Object.entries(object.properties ?? {})) {
       params.push({ name, in: "query", required: object.required?.includes(name) ?? false, schema });
     }
@@ -129,7 +105,7 @@ function parametersOf(route: RouteDoc): Json[] {
   return params;
 }
 
-function operationOf(route: RouteDoc): Json {
+function operationOf(route: RouteDoc, named: SchemaComponents): Json {
   const operation: Json = {
     operationId: route.operationId,
     summary: route.summary,
@@ -139,15 +115,13 @@ function operationOf(route: RouteDoc): Json {
     parameters: parametersOf(route),
     ...(route.websocket ? { "x-websocket": true } : {}),
   };
-  if (route.body) operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchemaOf(route.body, "input") } } };
-  operation.responses = { ...successResponses(route), ...errorResponses(route) };
+  if (route.body) operation.requestBody = named.bodyRef(route.body);
+  operation.responses = { ...successResponses(route, named), ...errorResponses(route, named) };
   return operation;
 }
 
-function components(): Json {
+function components(named: SchemaComponents): Json {
   const integerHeader = (description: string): Json => ({ description, schema: { type: "integer", minimum: 0 } });
-  const schemas: Json = {};
-  for (const [schema, name] of NAMED_SCHEMAS) schemas[name] = toJsonSchema(schema, "output");
   return {
     securitySchemes: {
       ApiKey: { type: "apiKey", in: "header", name: "X-API-Key", description: "`agt_live_` followed by 32 hex characters" },
@@ -177,14 +151,17 @@ function components(): Json {
       RetryAfter: integerHeader("seconds to wait before retrying"),
       IdempotentReplay: { description: "`true` when this answer is a stored replay", schema: { type: "string", enum: ["true"] } },
     },
-    schemas,
+    schemas: named.schemas,
+    requestBodies: named.requestBodies,
   };
 }
 
 /** The OpenAPI 3.1 document of the given routes, every schema generated from the zod schemas that validate them. */
 export function buildOpenApiDocument(routes: RouteDoc[], options: OpenApiOptions): Json {
+  const names = options.componentNames ?? { requests: REQUEST_COMPONENT_NAMES, responses: RESPONSE_COMPONENT_NAMES };
+  const named = buildSchemaComponents(routes, names, new Map([[errorEnvelopeSchema, "ErrorEnvelope"]]));
   const paths: Record<string, Json> = {};
-  for (const route of routes) (paths[route.path] ??= {})[route.method] = operationOf(route);
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operationOf(route, named);
   const { bodyBytes, urlBytes, headerBytes } = options.limits;
   return {
     openapi: "3.1.0",
@@ -200,6 +177,6 @@ export function buildOpenApiDocument(routes: RouteDoc[], options: OpenApiOptions
     },
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: TAGS[name] ?? name })),
     paths,
-    components: components(),
+    components: components(named),
   };
 }

@@ -4,3 +4,4 @@ export * from "./build-openapi-document.ts";
 export * from "./render-openapi-yaml.ts";
 export * from "./job-schemas.ts";
 export * from "./common-schemas.ts";
+export type { ComponentNames } from "./schema-components.ts";

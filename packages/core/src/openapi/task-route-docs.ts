@@ -10,7 +10,7 @@ export const submittedTaskSchema = jobEnvelopeSchema.extend({
   live_url: z.string().describe("the live view of the task's browser (view-only; shows it once it runs)"),
 });
 
-const autoScrapeAnswer = z.object({
+export const autoScrapeAnswer = z.object({
   routed_via: z.literal("scrape"),
   routing_reason: z.string(),
   url: z.string(),
@@ -25,9 +25,9 @@ const autoScrapeAnswer = z.object({
   duration_ms: z.number().int().nullable(),
   job_id: z.uuid(),
 });
-const autoTaskAnswer = submittedTaskSchema.extend({ routed_via: z.literal("task"), routing_reason: z.string() });
+export const autoTaskAnswer = submittedTaskSchema.extend({ routed_via: z.literal("task"), routing_reason: z.string() });
 
-const stepsPage = z.object({ items: z.array(taskStepView), next_cursor: z.string().nullable() });
+export const stepsPage = z.object({ items: z.array(taskStepView), next_cursor: z.string().nullable() });
 
 /** /v1/tasks, /v1/auto, and a task's steps and answers. */
 export const taskRouteDocs: RouteDoc[] = [

@@ -12,8 +12,8 @@ import {
 import type { RouteDoc } from "./route-doc.ts";
 
 const id = { id: "webhook endpoint id (UUID)" };
-const endpointPage = z.object({ items: z.array(webhookEndpointView), next_cursor: z.string().nullable() });
-const deliveryPage = z.object({ items: z.array(webhookDeliveryView), next_cursor: z.string().nullable() });
+export const endpointPage = z.object({ items: z.array(webhookEndpointView), next_cursor: z.string().nullable() });
+export const deliveryPage = z.object({ items: z.array(webhookDeliveryView), next_cursor: z.string().nullable() });
 const ping = (path: string, operationId: string, summary: string): RouteDoc => ({
   method: "post",
   path,
