@@ -16,7 +16,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ["scripts/**", "**/scripts/**", "bench/**", "packages/cli/**", "test/**", "**/test/**"],
+    files: ["scripts/**", "**/scripts/**", "examples/**", "bench/**", "packages/cli/**", "test/**", "**/test/**"],
     rules: { "no-console": "off" },
   },
 );
