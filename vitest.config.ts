@@ -14,6 +14,7 @@ const unit = [
   "apps/worker/test/privileged-targets.test.ts",
   "test/docs/**/*.test.ts",
   "packages/sdk/test/**/*.test.ts",
+  "packages/mcp/test/**/*.test.ts",
 ];
 // Outages, crashes, exactly-once, drain, fuzz and process lifecycles: slow, and they kill processes on purpose.
 const chaos = ["test/e2e/**/*{outage,crash,exactly-once,drain,fuzz,process-lifecycle}*.test.ts"];

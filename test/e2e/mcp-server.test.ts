@@ -66,6 +66,10 @@ describe("the MCP server over stdio, with the MCP SDK's own client", () => {
     expect(page.isError ?? false, JSON.stringify(page)).toBe(false);
     expect(structured(page)).toMatchObject({ status: "completed", http_status: 200 });
     expect((page.content[0] as { text: string }).text).toContain("completed 200");
+    // By default a model gets the page as Markdown.
+    const markdown = await call("scrape", { url: `${site.origin}/simple` });
+    expect(typeof structured(markdown).markdown, JSON.stringify(markdown)).toBe("string");
+    expect((markdown.content[0] as { text: string }).text).toContain(structured(markdown).markdown as string);
 
     const batch = await call("batch_scrape", { urls: [`${site.origin}/simple`, `${site.origin}/page/2`], formats: ["text"], wait_seconds: 60 });
     expect(batch.isError ?? false, JSON.stringify(batch)).toBe(false);

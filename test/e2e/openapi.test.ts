@@ -113,11 +113,20 @@ describe("one spelling per documented route", () => {
 });
 
 describe("documented responses", () => {
-  const operation = (method: string, path: string): Operation => document.paths[path]![method]!;
+  /** An operation with its shared error answers (`#/components/responses/…`) resolved in place. */
+  const resolved = (op: Operation): Operation => {
+    const shared = (document as unknown as { components: { responses: Record<string, Operation["responses"][string]> } }).components.responses;
+    const responses = Object.fromEntries(Object.entries(op.responses).map(([status, r]) => {
+      const ref = (r as { $ref?: string }).$ref;
+      return [status, ref ? shared[ref.slice("#/components/responses/".length)]! : r];
+    }));
+    return { ...op, responses };
+  };
+  const operation = (method: string, path: string): Operation => resolved(document.paths[path]![method]!);
 
   it("documents the error envelope on every operation, with the codes each can answer", () => {
     for (const [path, item] of Object.entries(document.paths)) {
-      for (const [method, op] of Object.entries(item)) {
+      for (const [method, op] of Object.entries(item).map(([m, o]) => [m, resolved(o)] as const)) {
         expect(op.responses["400"], `${method} ${path}`).toBeDefined();
         expect(op.responses["500"], `${method} ${path}`).toBeDefined();
         if (path.startsWith("/v1/cdp/")) {

@@ -155,7 +155,7 @@ async function render(deps: PageItemDeps, item: StartedItem, params: JobParams, 
     return await deps.pool.withContext((context) =>
       renderPage(
         context,
-        { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, bounds: deps.renderBounds, signal },
+        { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, onlyMainContent: params.task.only_main_content === true, bounds: deps.renderBounds, signal },
         deps.targetGuard,
       ),
       shareKey === undefined ? {} : { shareKey },

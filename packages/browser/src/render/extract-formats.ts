@@ -1,5 +1,6 @@
 import type { Page } from "playwright-core";
 import { MAX_RESULT_LINK_LENGTH, MAX_RESULT_LINKS, type ScrapeFormat } from "@browserfleet/core";
+import { extractMarkdown } from "./markdown/extract-markdown.ts";
 import { DEFAULT_RENDER_BOUNDS, type RenderRequest, type RenderSuccess } from "./render-types.ts";
 
 // In-page scripts are strings: transpilers (tsx, vitest) may wrap functions in helpers the page does not have.
@@ -55,7 +56,7 @@ interface Cut<T> {
   cut: boolean;
 }
 
-export type Extracted = Pick<RenderSuccess, "title" | "html" | "text" | "links" | "screenshotPng" | "truncated">;
+export type Extracted = Pick<RenderSuccess, "title" | "html" | "text" | "links" | "screenshotPng" | "markdown" | "truncated">;
 
 const call = (script: string, ...args: unknown[]): string => `(${script})(${args.map((a) => JSON.stringify(a)).join(", ")})`;
 
@@ -76,6 +77,10 @@ export async function extractFormats(page: Page, request: RenderRequest, timeout
   }
   if (formats.has("links")) {
     extracted.links = keep("links", await page.evaluate<Cut<string[]>>(call(LINKS_SCRIPT, MAX_RESULT_LINKS, MAX_RESULT_LINK_LENGTH)));
+  }
+  if (formats.has("markdown")) {
+    const options = { maxChars: Math.max(0, Math.floor(request.maxChars)), maxInputChars: bounds.htmlMaxBytes, onlyMainContent: request.onlyMainContent === true };
+    extracted.markdown = keep("markdown", await extractMarkdown(page, options, timeoutMs()));
   }
   if (formats.has("screenshot")) extracted.screenshotPng = keep("screenshot", await screenshot(page, request.fullPage, bounds.screenshotMaxHeight, timeoutMs));
   return extracted;

@@ -12,13 +12,15 @@ export interface RenderRequest {
   timeoutMs: number;
   waitUntil: WaitUntil;
   fullPage: boolean;
+  /** `markdown` of the page's main content (Readability's article) instead of its whole body. */
+  onlyMainContent?: boolean;
   /** Caps of the formats that have no per-request bound (api.md § Jobs); defaults are the contract's. */
   bounds?: Partial<RenderBounds>;
   signal?: AbortSignal;
 }
 
 export interface RenderBounds {
-  /** Longest `html`, in UTF-8 bytes. */
+  /** Longest `html`, in UTF-8 bytes; also the most characters of the page's HTML the `markdown` converter reads. */
   htmlMaxBytes: number;
   /** Tallest (and widest) full-page screenshot, in CSS pixels. */
   screenshotMaxHeight: number;
@@ -37,6 +39,7 @@ export interface RenderSuccess {
   text?: string;
   links?: string[];
   screenshotPng?: Buffer;
+  markdown?: string;
   /** Formats cut at their bound; [] when nothing was. */
   truncated: ScrapeFormat[];
   durationMs: number;

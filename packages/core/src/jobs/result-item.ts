@@ -12,6 +12,7 @@ export interface ResultItemSource {
   text?: string | null;
   links?: unknown;
   screenshot?: Uint8Array | null;
+  markdown?: string | null;
   /** Formats cut at their bound (api.md § Jobs); absent on rows written before bounds existed. */
   truncated?: string[] | null;
 }
@@ -28,6 +29,7 @@ export interface ResultItem {
   text?: string;
   links?: string[];
   screenshot_png_b64?: string;
+  markdown?: string;
   error_code: string | null;
   error_message: string | null;
   truncated: string[];
@@ -50,5 +52,6 @@ export function toResultItem(src: ResultItemSource): ResultItem {
   if (src.text != null) item.text = src.text;
   if (Array.isArray(src.links)) item.links = src.links.filter((l): l is string => typeof l === "string");
   if (src.screenshot != null) item.screenshot_png_b64 = Buffer.from(src.screenshot).toString("base64");
+  if (src.markdown != null) item.markdown = src.markdown;
   return item;
 }

@@ -54,7 +54,17 @@ function headersOf(route: RouteDoc, status: number): Json {
   return headers;
 }
 
-function errorResponses(route: RouteDoc, named: SchemaComponents): Json {
+/**
+ * Error answers are few shapes repeated on every operation (a status, its codes, the headers of the
+ * route's kind): each distinct one is a named `components/responses` entry the operations `$ref`.
+ */
+type ErrorResponses = Map<string, Json>;
+
+function errorResponseName(status: number, codes: ErrorCode[], route: RouteDoc): string {
+  return [`Error${status}`, ...codes.map((c) => c.toLowerCase().replace(/_(\w)/g, (_m, ch: string) => ch.toUpperCase()).replace(/^\w/, (ch) => ch.toUpperCase())), route.auth ? "Auth" : "Open", route.idempotent ? "Idempotent" : ""].join("");
+}
+
+function errorResponses(route: RouteDoc, named: SchemaComponents, shared: ErrorResponses): Json {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of errorCodesOf(route)) {
     const status = ERROR_STATUS[code];
@@ -63,16 +73,20 @@ function errorResponses(route: RouteDoc, named: SchemaComponents): Json {
   }
   const out: Json = {};
   for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
-    out[String(status)] = {
-      description: codes.map((c) => `${c}: ${ERROR_CODE_DOCS[c]}`).join("; "),
-      headers: headersOf(route, status),
-      content: {
-        "application/json": {
-          schema: { allOf: [named.answerRef(errorEnvelopeSchema), { type: "object", properties: { code: { enum: codes } } }] },
+    const name = errorResponseName(status, codes, route);
+    if (!shared.has(name)) {
+      shared.set(name, {
+        description: codes.map((c) => `${c}: ${ERROR_CODE_DOCS[c]}`).join("; "),
+        headers: headersOf(route, status),
+        content: {
+          "application/json": {
+            schema: { allOf: [named.answerRef(errorEnvelopeSchema), { type: "object", properties: { code: { enum: codes } } }] },
+          },
         },
-      },
-      "x-error-codes": codes,
-    };
+        "x-error-codes": codes,
+      });
+    }
+    out[String(status)] = { $ref: `#/components/responses/${name}` };
   }
   return out;
 }
@@ -105,7 +119,7 @@ function parametersOf(route: RouteDoc): Json[] {
   return params;
 }
 
-function operationOf(route: RouteDoc, named: SchemaComponents): Json {
+function operationOf(route: RouteDoc, named: SchemaComponents, shared: ErrorResponses): Json {
   const operation: Json = {
     operationId: route.operationId,
     summary: route.summary,
@@ -116,11 +130,11 @@ function operationOf(route: RouteDoc, named: SchemaComponents): Json {
     ...(route.websocket ? { "x-websocket": true } : {}),
   };
   if (route.body) operation.requestBody = named.bodyRef(route.body);
-  operation.responses = { ...successResponses(route, named), ...errorResponses(route, named) };
+  operation.responses = { ...successResponses(route, named), ...errorResponses(route, named, shared) };
   return operation;
 }
 
-function components(named: SchemaComponents): Json {
+function components(named: SchemaComponents, shared: ErrorResponses): Json {
   const integerHeader = (description: string): Json => ({ description, schema: { type: "integer", minimum: 0 } });
   return {
     securitySchemes: {
@@ -153,6 +167,7 @@ function components(named: SchemaComponents): Json {
     },
     schemas: named.schemas,
     requestBodies: named.requestBodies,
+    responses: Object.fromEntries([...shared].sort(([a], [b]) => a.localeCompare(b))),
   };
 }
 
@@ -161,7 +176,8 @@ export function buildOpenApiDocument(routes: RouteDoc[], options: OpenApiOptions
   const names = options.componentNames ?? { requests: REQUEST_COMPONENT_NAMES, responses: RESPONSE_COMPONENT_NAMES };
   const named = buildSchemaComponents(routes, names, new Map([[errorEnvelopeSchema, "ErrorEnvelope"]]));
   const paths: Record<string, Json> = {};
-  for (const route of routes) (paths[route.path] ??= {})[route.method] = operationOf(route, named);
+  const shared: ErrorResponses = new Map();
+  for (const route of routes) (paths[route.path] ??= {})[route.method] = operationOf(route, named, shared);
   const { bodyBytes, urlBytes, headerBytes } = options.limits;
   return {
     openapi: "3.1.0",
@@ -177,6 +193,6 @@ export function buildOpenApiDocument(routes: RouteDoc[], options: OpenApiOptions
     },
     tags: [...new Set(routes.map((r) => r.tag))].map((name) => ({ name, description: TAGS[name] ?? name })),
     paths,
-    components: components(named),
+    components: components(named, shared),
   };
 }

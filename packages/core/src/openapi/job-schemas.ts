@@ -17,11 +17,17 @@ export const resultItemSchema = z.object({
   text: z.string().optional(),
   links: z.array(z.string()).optional(),
   screenshot_png_b64: z.string().optional(),
+  markdown: z
+    .string()
+    .optional()
+    .describe("GitHub-flavoured Markdown of the page (of its main content with only_main_content): tables, code blocks and links with absolute URLs kept"),
   error_code: z.enum(ITEM_ERROR_CODES).nullable(),
   error_message: z.string().nullable(),
   truncated: z
     .array(z.enum(SCRAPE_FORMATS))
-    .describe("formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text at max_chars; [] when nothing was cut"),
+    .describe(
+      "formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text and markdown at max_chars (markdown also when the page's HTML past HTML_MAX_BYTES was not converted); [] when nothing was cut",
+    ),
 });
 
 export const jobEnvelopeSchema = z.object({

@@ -6,14 +6,20 @@ const accepted = { description: "`async: true`: the job was accepted; poll `stat
 // GONE: an idempotent replay of a sync answer whose job's results were deleted after the retention period.
 const pageErrors: RouteDoc["errors"] = ["URL_NOT_ALLOWED", "INSUFFICIENT_CREDIT", "JOB_TERMINAL", "UPSTREAM_UNAVAILABLE", "UPSTREAM_TIMEOUT", "GONE"];
 
+const MARKDOWN_DOC =
+  "`markdown` is GitHub-flavoured Markdown of the rendered page (tables, fenced code blocks, links and images with absolute URLs), " +
+  "of its main content only with `only_main_content: true` (Readability; the whole body when no article is found), cut at `max_chars`.";
+
 /** POST /v1/quick/*: single pages (sync or async) and collections (always async). */
 export const quickRouteDocs: RouteDoc[] = [
   {
     method: "post",
     path: "/v1/quick/scrape",
     operationId: "quickScrape",
-    summary: "Render one page and return its html, text, links and/or screenshot",
-    description: "Sync by default: answers the page when it is rendered (at most 60 s, then 504 with `job_id`). Unknown `formats` are ignored.",
+    summary: "Render one page and return its html, text, links, markdown and/or screenshot",
+    description:
+      "Sync by default: answers the page when it is rendered (at most 60 s, then 504 with `job_id`). Unknown `formats` are ignored. " +
+      MARKDOWN_DOC,
     tag: "quick",
     auth: true,
     body: quickScrapeBody,
@@ -50,7 +56,7 @@ export const quickRouteDocs: RouteDoc[] = [
     path: "/v1/quick/batch",
     operationId: "quickBatch",
     summary: "Render up to 1000 URLs as one job (always async)",
-    description: "Duplicate URLs are kept as separate items; one invalid URL fails the whole request with `details` naming its index.",
+    description: "Duplicate URLs are kept as separate items; one invalid URL fails the whole request with `details` naming its index. " + MARKDOWN_DOC,
     tag: "quick",
     auth: true,
     body: quickBatchBody,
@@ -66,7 +72,8 @@ export const quickRouteDocs: RouteDoc[] = [
     description:
       "Same origin by default, robots.txt and sitemap honoured, each normalized URL visited once, never more than `limit` pages. " +
       "`include_paths` and `exclude_paths` are RE2 patterns (https://github.com/google/re2/wiki/Syntax: no backreferences or lookarounds) matched anywhere in each link's path, in linear time; " +
-      "a URL whose path is longer than 2,048 characters is never visited.",
+      "a URL whose path is longer than 2,048 characters is never visited. " +
+      MARKDOWN_DOC,
     tag: "quick",
     auth: true,
     body: quickCrawlBody,

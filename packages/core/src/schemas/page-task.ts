@@ -8,5 +8,7 @@ export const pageTask = z.object({
   timeout_ms: z.number().int().positive(),
   wait_until: z.enum(WAIT_UNTIL),
   full_page: z.boolean(),
+  /** Markdown of the main content only; absent (false) on tasks written before it existed and whenever it is off. */
+  only_main_content: z.boolean().optional(),
 });
 export type PageTask = z.infer<typeof pageTask>;

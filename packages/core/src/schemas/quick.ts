@@ -3,7 +3,7 @@ import { MAX_PATH_PATTERNS, MAX_PATH_PATTERN_LENGTH, compilePathPatterns } from 
 import { MAX_JSON_DEPTH, isJsonDepthWithin } from "./json-depth.ts";
 
 /** Content a scrape can return; unknown strings in `formats` are ignored, as the contract says. */
-export const SCRAPE_FORMATS = ["html", "text", "links", "screenshot"] as const;
+export const SCRAPE_FORMATS = ["html", "text", "links", "screenshot", "markdown"] as const;
 export type ScrapeFormat = (typeof SCRAPE_FORMATS)[number];
 
 export const WAIT_UNTIL = ["load", "domcontentloaded", "networkidle"] as const;
@@ -28,6 +28,9 @@ const formats = z
     list === undefined ? ["html"] : [...new Set(list.filter((f): f is ScrapeFormat => (SCRAPE_FORMATS as readonly string[]).includes(f)))],
   );
 
+/** `markdown` of the page's main content (Readability's article) instead of its whole body; other formats are unaffected. */
+const onlyMainContent = z.boolean().default(false);
+
 /** Options every quick endpoint shares. */
 const pageOptions = {
   url: targetUrl,
@@ -42,6 +45,7 @@ export const quickScrapeBody = z.object({
   max_chars: z.number().int().min(1).max(10_000_000).default(DEFAULT_MAX_CHARS),
   /** The viewport unless asked (a full page is clipped at SCREENSHOT_MAX_HEIGHT). */
   full_page: z.boolean().default(false),
+  only_main_content: onlyMainContent,
 });
 export type QuickScrapeBody = z.infer<typeof quickScrapeBody>;
 
@@ -78,6 +82,7 @@ const multiPageOptions = {
   wait_until: pageOptions.wait_until,
   /** Screenshots of the viewport unless asked: a full page of every URL is what made results unbounded. */
   full_page: z.boolean().default(false),
+  only_main_content: onlyMainContent,
   /** Batches and crawls are always async; `async: false` is accepted and ignored rather than refused. */
   async: z.boolean().optional(),
 };

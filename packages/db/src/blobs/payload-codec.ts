@@ -4,6 +4,7 @@ export interface PayloadContent {
   text?: string;
   links?: string[];
   screenshot?: Uint8Array;
+  markdown?: string;
 }
 
 export interface EncodedPayload {
@@ -13,6 +14,7 @@ export interface EncodedPayload {
 }
 
 // "BFP1", then the header's length (u32 BE), the header (JSON of the text formats), then the PNG's raw bytes.
+// A text format added later (markdown) is one more optional header field: older blobs decode unchanged.
 const MAGIC = Buffer.from("BFP1", "latin1");
 const PREFIX = MAGIC.length + 4;
 
@@ -20,6 +22,7 @@ interface Header {
   html?: string;
   text?: string;
   links?: string[];
+  markdown?: string;
   screenshot_bytes?: number;
 }
 
@@ -28,6 +31,7 @@ export function encodePayload(content: PayloadContent): EncodedPayload {
   if (content.html !== undefined) header.html = content.html;
   if (content.text !== undefined) header.text = content.text;
   if (content.links !== undefined) header.links = content.links;
+  if (content.markdown !== undefined) header.markdown = content.markdown;
   const png = content.screenshot === undefined ? null : Buffer.from(content.screenshot.buffer, content.screenshot.byteOffset, content.screenshot.byteLength);
   if (png !== null) header.screenshot_bytes = png.length;
   const json = Buffer.from(JSON.stringify(header), "utf8");
@@ -47,6 +51,7 @@ export function decodePayload(bytes: Uint8Array): PayloadContent {
   if (header.html !== undefined) content.html = header.html;
   if (header.text !== undefined) content.text = header.text;
   if (header.links !== undefined) content.links = header.links;
+  if (header.markdown !== undefined) content.markdown = header.markdown;
   if (header.screenshot_bytes !== undefined) content.screenshot = buf.subarray(headerEnd, headerEnd + header.screenshot_bytes);
   if (headerEnd + (header.screenshot_bytes ?? 0) !== buf.length) throw new Error("payload blob is truncated or has trailing bytes");
   return content;

@@ -17,7 +17,7 @@ export interface PreparedPayload {
 }
 
 const hasContent = (o: Extract<PageOutcome, { ok: true }>): boolean =>
-  o.html !== undefined || o.text !== undefined || o.links !== undefined || o.screenshotPng !== undefined;
+  o.html !== undefined || o.text !== undefined || o.links !== undefined || o.screenshotPng !== undefined || o.markdown !== undefined;
 
 /**
  * Encodes a successful outcome's content under a key only this run uses. A store that can join
@@ -31,6 +31,7 @@ export async function prepareItemPayload(store: BlobStore, item: { jobId: string
     ...(outcome.text !== undefined ? { text: outcome.text } : {}),
     ...(outcome.links !== undefined ? { links: outcome.links } : {}),
     ...(outcome.screenshotPng !== undefined ? { screenshot: outcome.screenshotPng } : {}),
+    ...(outcome.markdown !== undefined ? { markdown: outcome.markdown } : {}),
   });
   const key = payloadBlobKey(item.jobId, item.itemId, randomUUID());
   if (store.name === "postgres") return { store: store.name, key, sizeBytes, writeInTransaction: (tx) => store.put(key, bytes, tx) };

@@ -12,6 +12,7 @@ export type PageOutcome =
       text?: string;
       links?: string[];
       screenshotPng?: Buffer;
+      markdown?: string;
       /** Formats cut at their bound (api.md § Jobs). */
       truncated?: string[];
     }

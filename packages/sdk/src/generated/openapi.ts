@@ -12,8 +12,8 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Render one page and return its html, text, links and/or screenshot
-         * @description Sync by default: answers the page when it is rendered (at most 60 s, then 504 with `job_id`). Unknown `formats` are ignored.
+         * Render one page and return its html, text, links, markdown and/or screenshot
+         * @description Sync by default: answers the page when it is rendered (at most 60 s, then 504 with `job_id`). Unknown `formats` are ignored. `markdown` is GitHub-flavoured Markdown of the rendered page (tables, fenced code blocks, links and images with absolute URLs), of its main content only with `only_main_content: true` (Readability; the whole body when no article is found), cut at `max_chars`.
          */
         post: operations["quickScrape"];
         delete?: never;
@@ -67,7 +67,7 @@ export interface paths {
         put?: never;
         /**
          * Render up to 1000 URLs as one job (always async)
-         * @description Duplicate URLs are kept as separate items; one invalid URL fails the whole request with `details` naming its index.
+         * @description Duplicate URLs are kept as separate items; one invalid URL fails the whole request with `details` naming its index. `markdown` is GitHub-flavoured Markdown of the rendered page (tables, fenced code blocks, links and images with absolute URLs), of its main content only with `only_main_content: true` (Readability; the whole body when no article is found), cut at `max_chars`.
          */
         post: operations["quickBatch"];
         delete?: never;
@@ -87,7 +87,7 @@ export interface paths {
         put?: never;
         /**
          * Crawl one origin from a start URL (always async)
-         * @description Same origin by default, robots.txt and sitemap honoured, each normalized URL visited once, never more than `limit` pages. `include_paths` and `exclude_paths` are RE2 patterns (https://github.com/google/re2/wiki/Syntax: no backreferences or lookarounds) matched anywhere in each link's path, in linear time; a URL whose path is longer than 2,048 characters is never visited.
+         * @description Same origin by default, robots.txt and sitemap honoured, each normalized URL visited once, never more than `limit` pages. `include_paths` and `exclude_paths` are RE2 patterns (https://github.com/google/re2/wiki/Syntax: no backreferences or lookarounds) matched anywhere in each link's path, in linear time; a URL whose path is longer than 2,048 characters is never visited. `markdown` is GitHub-flavoured Markdown of the rendered page (tables, fenced code blocks, links and images with absolute URLs), of its main content only with `only_main_content: true` (Readability; the whole body when no article is found), cut at `max_chars`.
          */
         post: operations["quickCrawl"];
         delete?: never;
@@ -980,9 +980,11 @@ export interface components {
             text?: string;
             links?: string[];
             screenshot_png_b64?: string;
+            /** @description GitHub-flavoured Markdown of the page (of its main content with only_main_content): tables, code blocks and links with absolute URLs kept */
+            markdown?: string;
             error_code: components["schemas"]["ItemErrorCode"] | null;
             error_message: string | null;
-            /** @description formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text at max_chars; [] when nothing was cut */
+            /** @description formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text and markdown at max_chars (markdown also when the page's HTML past HTML_MAX_BYTES was not converted); [] when nothing was cut */
             truncated: components["schemas"]["ScrapeFormat"][];
         };
         /**
@@ -993,7 +995,7 @@ export interface components {
         /** @enum {string} */
         ItemErrorCode: "NAVIGATION_FAILED" | "TIMEOUT" | "URL_NOT_ALLOWED" | "ROBOTS_DISALLOWED" | "CANCELLED" | "INSUFFICIENT_CREDIT" | "INTERNAL_ERROR";
         /** @enum {string} */
-        ScrapeFormat: "html" | "text" | "links" | "screenshot";
+        ScrapeFormat: "html" | "text" | "links" | "screenshot" | "markdown";
         /** @description stops early, with next_cursor, before the item that would take the page past RESULTS_PAGE_MAX_BYTES (8 MiB); always at least one item */
         ResultPage: {
             items: components["schemas"]["ResultItem"][];
@@ -1010,9 +1012,11 @@ export interface components {
             text?: string;
             links?: string[];
             screenshot_png_b64?: string;
+            /** @description GitHub-flavoured Markdown of the page (of its main content with only_main_content): tables, code blocks and links with absolute URLs kept */
+            markdown?: string;
             error_code: components["schemas"]["ItemErrorCode"] | null;
             error_message: string | null;
-            /** @description formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text at max_chars; [] when nothing was cut */
+            /** @description formats cut at their bound: html at HTML_MAX_BYTES, links at 5,000, screenshot at SCREENSHOT_MAX_HEIGHT px, text and markdown at max_chars (markdown also when the page's HTML past HTML_MAX_BYTES was not converted); [] when nothing was cut */
             truncated: components["schemas"]["ScrapeFormat"][];
             /** Format: uuid */
             job_id: string;
@@ -1027,7 +1031,7 @@ export interface components {
             title: string | null;
             text: string;
             /** @description ["text"] when the text was cut at max_chars */
-            truncated: ("html" | "text" | "links" | "screenshot")[];
+            truncated: ("html" | "text" | "links" | "screenshot" | "markdown")[];
             schema?: {
                 [key: string]: unknown;
             };
@@ -1413,7 +1417,667 @@ export interface components {
         /** @enum {string} */
         WaitUntil: "load" | "domcontentloaded" | "networkidle";
     };
-    responses: never;
+    responses: {
+        /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
+        Error400BadRequestAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "BAD_REQUEST";
+                };
+            };
+        };
+        /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
+        Error400BadRequestAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "BAD_REQUEST";
+                };
+            };
+        };
+        /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
+        Error400BadRequestInvalidIdAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "BAD_REQUEST" | "INVALID_ID";
+                };
+            };
+        };
+        /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
+        Error400BadRequestInvalidIdOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "BAD_REQUEST" | "INVALID_ID";
+                };
+            };
+        };
+        /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
+        Error400BadRequestOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "BAD_REQUEST";
+                };
+            };
+        };
+        /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
+        Error401UnauthorizedInvalidApiKeyAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UNAUTHORIZED" | "INVALID_API_KEY";
+                };
+            };
+        };
+        /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
+        Error401UnauthorizedInvalidApiKeyAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UNAUTHORIZED" | "INVALID_API_KEY";
+                };
+            };
+        };
+        /** @description UNAUTHORIZED: no API key was sent */
+        Error401UnauthorizedOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UNAUTHORIZED";
+                };
+            };
+        };
+        /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
+        Error402InsufficientCreditAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "INSUFFICIENT_CREDIT";
+                };
+            };
+        };
+        /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
+        Error402InsufficientCreditAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "INSUFFICIENT_CREDIT";
+                };
+            };
+        };
+        /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
+        Error404NotFoundAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "NOT_FOUND";
+                };
+            };
+        };
+        /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
+        Error404NotFoundOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "NOT_FOUND";
+                };
+            };
+        };
+        /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
+        Error409AgentNotRunningAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "AGENT_NOT_RUNNING";
+                };
+            };
+        };
+        /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
+        Error409AgentNotRunningOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "AGENT_NOT_RUNNING";
+                };
+            };
+        };
+        /** @description AGENT_RUNNING: a session is already open on this persistent agent; AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
+        Error409AgentRunningAgentNotRunningAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "AGENT_RUNNING" | "AGENT_NOT_RUNNING";
+                };
+            };
+        };
+        /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running */
+        Error409IdempotencyConflictAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "IDEMPOTENCY_CONFLICT";
+                };
+            };
+        };
+        /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running; JOB_TERMINAL: the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`) */
+        Error409IdempotencyConflictJobTerminalAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "IDEMPOTENCY_CONFLICT" | "JOB_TERMINAL";
+                };
+            };
+        };
+        /** @description JOB_NOT_WAITING: respond on a task that is not input_required (running or finished) */
+        Error409JobNotWaitingAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "JOB_NOT_WAITING";
+                };
+            };
+        };
+        /** @description JOB_TERMINAL: the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`) */
+        Error409JobTerminalAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "JOB_TERMINAL";
+                };
+            };
+        };
+        /** @description KEY_LIMIT_REACHED: the workspace already has its maximum of active API keys (MAX_API_KEYS_PER_WORKSPACE); revoke one first */
+        Error409KeyLimitReachedAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "KEY_LIMIT_REACHED";
+                };
+            };
+        };
+        /** @description GONE: the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays */
+        Error410GoneAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "GONE";
+                };
+            };
+        };
+        /** @description GONE: the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays */
+        Error410GoneAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "GONE";
+                };
+            };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
+        Error413PayloadTooLargeAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "PAYLOAD_TOO_LARGE";
+                };
+            };
+        };
+        /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
+        Error413PayloadTooLargeAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "PAYLOAD_TOO_LARGE";
+                };
+            };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        Error415UnsupportedMediaTypeAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UNSUPPORTED_MEDIA_TYPE";
+                };
+            };
+        };
+        /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
+        Error415UnsupportedMediaTypeAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UNSUPPORTED_MEDIA_TYPE";
+                };
+            };
+        };
+        /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
+        Error422UrlNotAllowedAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "URL_NOT_ALLOWED";
+                };
+            };
+        };
+        /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
+        Error422UrlNotAllowedAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "URL_NOT_ALLOWED";
+                };
+            };
+        };
+        /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
+        Error429TooManyRequestsAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "TOO_MANY_REQUESTS";
+                };
+            };
+        };
+        /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
+        Error429TooManyRequestsAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                "Idempotent-Replay": components["headers"]["IdempotentReplay"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "TOO_MANY_REQUESTS";
+                };
+            };
+        };
+        /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
+        Error429TooManyRequestsOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "TOO_MANY_REQUESTS";
+                };
+            };
+        };
+        /** @description INTERNAL_ERROR: a bug; quote the request_id */
+        Error500InternalErrorAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "INTERNAL_ERROR";
+                };
+            };
+        };
+        /** @description INTERNAL_ERROR: a bug; quote the request_id */
+        Error500InternalErrorAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "INTERNAL_ERROR";
+                };
+            };
+        };
+        /** @description INTERNAL_ERROR: a bug; quote the request_id */
+        Error500InternalErrorOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "INTERNAL_ERROR";
+                };
+            };
+        };
+        /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
+        Error502UpstreamUnavailableAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UPSTREAM_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
+        Error502UpstreamUnavailableAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UPSTREAM_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
+        Error502UpstreamUnavailableOpen: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UPSTREAM_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
+        Error503ServiceUnavailableAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "SERVICE_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
+        Error503ServiceUnavailableAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "SERVICE_UNAVAILABLE";
+                };
+            };
+        };
+        /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds; NO_CAPACITY: no worker could start the agent's browser within `startup_timeout_seconds`; the agent is `failed` and nothing was charged; retry after `Retry-After` seconds */
+        Error503ServiceUnavailableNoCapacityAuth: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "SERVICE_UNAVAILABLE" | "NO_CAPACITY";
+                };
+            };
+        };
+        /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds; NO_CAPACITY: no worker could start the agent's browser within `startup_timeout_seconds`; the agent is `failed` and nothing was charged; retry after `Retry-After` seconds */
+        Error503ServiceUnavailableNoCapacityAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "SERVICE_UNAVAILABLE" | "NO_CAPACITY";
+                };
+            };
+        };
+        /** @description UPSTREAM_TIMEOUT: the page or the sync cap timed out; the body carries `job_id` so the job can be polled */
+        Error504UpstreamTimeoutAuthIdempotent: {
+            headers: {
+                "X-Request-Id": components["headers"]["RequestId"];
+                "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
+                "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
+                "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ErrorEnvelope"] & {
+                    /** @enum {unknown} */
+                    code?: "UPSTREAM_TIMEOUT";
+                };
+            };
+        };
+    };
     parameters: {
         /** @description echoed when it matches the pattern, else the server mints one */
         RequestId: string;
@@ -1436,6 +2100,8 @@ export interface components {
                     max_chars?: number;
                     /** @default false */
                     full_page?: boolean;
+                    /** @default false */
+                    only_main_content?: boolean;
                 };
             };
         };
@@ -1486,6 +2152,8 @@ export interface components {
                     wait_until?: components["schemas"]["WaitUntil"];
                     /** @default false */
                     full_page?: boolean;
+                    /** @default false */
+                    only_main_content?: boolean;
                     async?: boolean;
                 };
             };
@@ -1519,6 +2187,8 @@ export interface components {
                     wait_until?: components["schemas"]["WaitUntil"];
                     /** @default false */
                     full_page?: boolean;
+                    /** @default false */
+                    only_main_content?: boolean;
                     async?: boolean;
                 };
             };
@@ -1715,222 +2385,19 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running; JOB_TERMINAL: the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`) */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT" | "JOB_TERMINAL";
-                    };
-                };
-            };
-            /** @description GONE: the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "GONE";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description UPSTREAM_TIMEOUT: the page or the sync cap timed out; the body carries `job_id` so the job can be polled */
-            504: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_TIMEOUT";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictJobTerminalAuthIdempotent"];
+            410: components["responses"]["Error410GoneAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            502: components["responses"]["Error502UpstreamUnavailableAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
+            504: components["responses"]["Error504UpstreamTimeoutAuthIdempotent"];
         };
     };
     quickScreenshot: {
@@ -1975,222 +2442,19 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running; JOB_TERMINAL: the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`) */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT" | "JOB_TERMINAL";
-                    };
-                };
-            };
-            /** @description GONE: the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "GONE";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description UPSTREAM_TIMEOUT: the page or the sync cap timed out; the body carries `job_id` so the job can be polled */
-            504: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_TIMEOUT";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictJobTerminalAuthIdempotent"];
+            410: components["responses"]["Error410GoneAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            502: components["responses"]["Error502UpstreamUnavailableAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
+            504: components["responses"]["Error504UpstreamTimeoutAuthIdempotent"];
         };
     };
     quickExtract: {
@@ -2235,222 +2499,19 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running; JOB_TERMINAL: the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`) */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT" | "JOB_TERMINAL";
-                    };
-                };
-            };
-            /** @description GONE: the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "GONE";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description UPSTREAM_TIMEOUT: the page or the sync cap timed out; the body carries `job_id` so the job can be polled */
-            504: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_TIMEOUT";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictJobTerminalAuthIdempotent"];
+            410: components["responses"]["Error410GoneAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            502: components["responses"]["Error502UpstreamUnavailableAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
+            504: components["responses"]["Error504UpstreamTimeoutAuthIdempotent"];
         };
     };
     quickBatch: {
@@ -2481,173 +2542,16 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
         };
     };
     quickCrawl: {
@@ -2678,173 +2582,16 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
         };
     };
     listJobs: {
@@ -2877,85 +2624,11 @@ export interface operations {
                     "application/json": components["schemas"]["JobPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getJob: {
@@ -2988,101 +2661,12 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getJobStatus: {
@@ -3113,101 +2697,12 @@ export interface operations {
                     "application/json": components["schemas"]["JobStatus"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listJobResults: {
@@ -3241,117 +2736,13 @@ export interface operations {
                     "application/json": components["schemas"]["ResultPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description GONE: the job's results were deleted after the retention period (RESULT_RETENTION_DAYS); the job itself stays */
-            410: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "GONE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            410: components["responses"]["Error410GoneAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     cancelJob: {
@@ -3382,149 +2773,15 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description JOB_TERMINAL: the job has already finished; on a sync quick call, its job was cancelled while the call waited (the body carries `job_id`) */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "JOB_TERMINAL";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409JobTerminalAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     createTask: {
@@ -3555,173 +2812,16 @@ export interface operations {
                     "application/json": components["schemas"]["SubmittedTask"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
         };
     };
     autoRoute: {
@@ -3766,205 +2866,18 @@ export interface operations {
                     "application/json": components["schemas"]["AutoTaskResult"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description UPSTREAM_TIMEOUT: the page or the sync cap timed out; the body carries `job_id` so the job can be polled */
-            504: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_TIMEOUT";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            502: components["responses"]["Error502UpstreamUnavailableAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableAuthIdempotent"];
+            504: components["responses"]["Error504UpstreamTimeoutAuthIdempotent"];
         };
     };
     listTaskSteps: {
@@ -3998,101 +2911,12 @@ export interface operations {
                     "application/json": components["schemas"]["TaskStepPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     respondToJob: {
@@ -4123,149 +2947,15 @@ export interface operations {
                     "application/json": components["schemas"]["JobEnvelope"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description JOB_NOT_WAITING: respond on a task that is not input_required (running or finished) */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "JOB_NOT_WAITING";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409JobNotWaitingAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getCredits: {
@@ -4293,85 +2983,11 @@ export interface operations {
                     "application/json": components["schemas"]["Credits"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listCreditLedger: {
@@ -4402,85 +3018,11 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getUsage: {
@@ -4511,85 +3053,11 @@ export interface operations {
                     "application/json": components["schemas"]["Usage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listKeys: {
@@ -4620,85 +3088,11 @@ export interface operations {
                     "application/json": components["schemas"]["KeyPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     createKey: {
@@ -4726,133 +3120,14 @@ export interface operations {
                     "application/json": components["schemas"]["CreatedKey"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description KEY_LIMIT_REACHED: the workspace already has its maximum of active API keys (MAX_API_KEYS_PER_WORKSPACE); revoke one first */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "KEY_LIMIT_REACHED";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            409: components["responses"]["Error409KeyLimitReachedAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     revokeKey: {
@@ -4881,101 +3156,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listWebhooks: {
@@ -5006,85 +3192,11 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     createWebhook: {
@@ -5112,133 +3224,14 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            422: components["responses"]["Error422UrlNotAllowedAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getWebhookSigningSecret: {
@@ -5266,85 +3259,11 @@ export interface operations {
                     "application/json": components["schemas"]["SigningSecret"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     rotateWebhookSigningSecret: {
@@ -5372,117 +3291,13 @@ export interface operations {
                     "application/json": components["schemas"]["SigningSecret"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getWebhook: {
@@ -5513,101 +3328,12 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     deleteWebhook: {
@@ -5636,101 +3362,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     updateWebhook: {
@@ -5761,149 +3398,15 @@ export interface operations {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            422: components["responses"]["Error422UrlNotAllowedAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     pingWebhook: {
@@ -5934,133 +3437,14 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookPing"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     testWebhook: {
@@ -6091,133 +3475,14 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookPing"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listWebhookDeliveries: {
@@ -6251,101 +3516,12 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listAgents: {
@@ -6378,85 +3554,11 @@ export interface operations {
                     "application/json": components["schemas"]["AgentPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     createAgent: {
@@ -6487,173 +3589,16 @@ export interface operations {
                     "application/json": components["schemas"]["Agent"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description IDEMPOTENCY_CONFLICT: the Idempotency-Key was used with another body or path, or its first request is still running */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "IDEMPOTENCY_CONFLICT";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description URL_NOT_ALLOWED: a target URL is not http(s), resolves to a private, loopback or link-local address, or could not be checked because DNS did not answer within the lookup timeout or the request's DNS budget (`details` names each index); a sync page refused while it loaded (e.g. a redirect hop) carries `job_id` */
-            422: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "URL_NOT_ALLOWED";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    "Idempotent-Replay": components["headers"]["IdempotentReplay"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds; NO_CAPACITY: no worker could start the agent's browser within `startup_timeout_seconds`; the agent is `failed` and nothing was charged; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE" | "NO_CAPACITY";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestAuthIdempotent"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuthIdempotent"];
+            402: components["responses"]["Error402InsufficientCreditAuthIdempotent"];
+            409: components["responses"]["Error409IdempotencyConflictAuthIdempotent"];
+            413: components["responses"]["Error413PayloadTooLargeAuthIdempotent"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuthIdempotent"];
+            422: components["responses"]["Error422UrlNotAllowedAuthIdempotent"];
+            429: components["responses"]["Error429TooManyRequestsAuthIdempotent"];
+            500: components["responses"]["Error500InternalErrorAuthIdempotent"];
+            503: components["responses"]["Error503ServiceUnavailableNoCapacityAuthIdempotent"];
         };
     };
     getAgent: {
@@ -6684,101 +3629,12 @@ export interface operations {
                     "application/json": components["schemas"]["Agent"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     deleteAgent: {
@@ -6807,101 +3663,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getAgentCdp: {
@@ -6932,117 +3699,13 @@ export interface operations {
                     "application/json": components["schemas"]["AgentCdp"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409AgentNotRunningAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     listAgentSessions: {
@@ -7076,101 +3739,12 @@ export interface operations {
                     "application/json": components["schemas"]["AgentSessionPage"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     openAgentSession: {
@@ -7201,165 +3775,16 @@ export interface operations {
                     "application/json": components["schemas"]["AgentSession"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description INSUFFICIENT_CREDIT: the balance cannot cover the job's reservation */
-            402: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INSUFFICIENT_CREDIT";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_RUNNING: a session is already open on this persistent agent; AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_RUNNING" | "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds; NO_CAPACITY: no worker could start the agent's browser within `startup_timeout_seconds`; the agent is `failed` and nothing was charged; retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE" | "NO_CAPACITY";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            402: components["responses"]["Error402InsufficientCreditAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409AgentRunningAgentNotRunningAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableNoCapacityAuth"];
         };
     };
     endAgentSession: {
@@ -7390,101 +3815,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     connectAgentCdp: {
@@ -7512,84 +3848,12 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
+            502: components["responses"]["Error502UpstreamUnavailableOpen"];
         };
     };
     getAgentCdpVersion: {
@@ -7619,84 +3883,12 @@ export interface operations {
                     "application/json": components["schemas"]["DevToolsVersion"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
+            502: components["responses"]["Error502UpstreamUnavailableOpen"];
         };
     };
     getAgentCdpVersionSlash: {
@@ -7726,84 +3918,12 @@ export interface operations {
                     "application/json": components["schemas"]["DevToolsVersion"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
+            502: components["responses"]["Error502UpstreamUnavailableOpen"];
         };
     };
     listAgentCdpTargets: {
@@ -7833,84 +3953,12 @@ export interface operations {
                     "application/json": components["schemas"]["DevToolsTargetList"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
+            502: components["responses"]["Error502UpstreamUnavailableOpen"];
         };
     };
     listAgentCdpTargetsShort: {
@@ -7940,84 +3988,12 @@ export interface operations {
                     "application/json": components["schemas"]["DevToolsTargetList"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
+            502: components["responses"]["Error502UpstreamUnavailableOpen"];
         };
     };
     getAgentFingerprint: {
@@ -8048,133 +4024,14 @@ export interface operations {
                     "application/json": components["schemas"]["AgentFingerprint"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409AgentNotRunningAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            502: components["responses"]["Error502UpstreamUnavailableAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getAgentDetectionSignal: {
@@ -8205,101 +4062,12 @@ export interface operations {
                     "application/json": components["schemas"]["AgentDetectionSignal"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getAgentTrust: {
@@ -8330,117 +4098,13 @@ export interface operations {
                     "application/json": components["schemas"]["AgentTrust"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409AgentNotRunningAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getAgentLiveView: {
@@ -8470,71 +4134,11 @@ export interface operations {
                     "text/html": string;
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
         };
     };
     streamAgentLiveView: {
@@ -8562,98 +4166,13 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdOpen"];
+            401: components["responses"]["Error401UnauthorizedOpen"];
+            404: components["responses"]["Error404NotFoundOpen"];
+            409: components["responses"]["Error409AgentNotRunningOpen"];
+            429: components["responses"]["Error429TooManyRequestsOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
+            502: components["responses"]["Error502UpstreamUnavailableOpen"];
         };
     };
     createAgentPreviewToken: {
@@ -8684,149 +4203,15 @@ export interface operations {
                     "application/json": components["schemas"]["AgentPreviewToken"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409AgentNotRunningAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     screenshotAgent: {
@@ -8857,165 +4242,16 @@ export interface operations {
                     "application/json": components["schemas"]["AgentScreenshot"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field); INVALID_ID: a path id is not a UUID */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST" | "INVALID_ID";
-                    };
-                };
-            };
-            /** @description UNAUTHORIZED: no API key was sent; INVALID_API_KEY: the API key is malformed, unknown or revoked */
-            401: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNAUTHORIZED" | "INVALID_API_KEY";
-                    };
-                };
-            };
-            /** @description NOT_FOUND: no such resource in this workspace (another workspace's ids answer this too) */
-            404: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "NOT_FOUND";
-                    };
-                };
-            };
-            /** @description AGENT_NOT_RUNNING: the agent is not running (queued, stopped, destroyed or failed), or the CDP token's session has ended */
-            409: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "AGENT_NOT_RUNNING";
-                    };
-                };
-            };
-            /** @description PAYLOAD_TOO_LARGE: the body is over the size limit */
-            413: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "PAYLOAD_TOO_LARGE";
-                    };
-                };
-            };
-            /** @description UNSUPPORTED_MEDIA_TYPE: the body is not JSON */
-            415: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UNSUPPORTED_MEDIA_TYPE";
-                    };
-                };
-            };
-            /** @description TOO_MANY_REQUESTS: a rate limit was reached; retry after `Retry-After` seconds */
-            429: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "TOO_MANY_REQUESTS";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
-            /** @description UPSTREAM_UNAVAILABLE: the target page could not be loaded (sync calls; the body carries `job_id`) */
-            502: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "UPSTREAM_UNAVAILABLE";
-                    };
-                };
-            };
-            /** @description SERVICE_UNAVAILABLE: Postgres or Redis is unreachable (nothing was half-written), or this API process is shutting down (a waiting sync call gets `job_id`: its job goes on); retry after `Retry-After` seconds */
-            503: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    "X-RateLimit-Limit": components["headers"]["RateLimitLimit"];
-                    "X-RateLimit-Remaining": components["headers"]["RateLimitRemaining"];
-                    "X-RateLimit-Reset": components["headers"]["RateLimitReset"];
-                    "Retry-After": components["headers"]["RetryAfter"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "SERVICE_UNAVAILABLE";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestInvalidIdAuth"];
+            401: components["responses"]["Error401UnauthorizedInvalidApiKeyAuth"];
+            404: components["responses"]["Error404NotFoundAuth"];
+            409: components["responses"]["Error409AgentNotRunningAuth"];
+            413: components["responses"]["Error413PayloadTooLargeAuth"];
+            415: components["responses"]["Error415UnsupportedMediaTypeAuth"];
+            429: components["responses"]["Error429TooManyRequestsAuth"];
+            500: components["responses"]["Error500InternalErrorAuth"];
+            502: components["responses"]["Error502UpstreamUnavailableAuth"];
+            503: components["responses"]["Error503ServiceUnavailableAuth"];
         };
     };
     getHealth: {
@@ -9040,32 +4276,8 @@ export interface operations {
                     "application/json": components["schemas"]["Health"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
         };
     };
     getReadiness: {
@@ -9090,32 +4302,8 @@ export interface operations {
                     "application/json": components["schemas"]["Readiness"];
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
             /** @description not ready: `checks` says why */
             503: {
                 headers: {
@@ -9151,32 +4339,8 @@ export interface operations {
                     "text/plain": string;
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
         };
     };
     getOpenApiDocument: {
@@ -9201,32 +4365,8 @@ export interface operations {
                     "application/yaml": string;
                 };
             };
-            /** @description BAD_REQUEST: the body, query, headers or URL failed validation or a limit (`details` lists every field) */
-            400: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "BAD_REQUEST";
-                    };
-                };
-            };
-            /** @description INTERNAL_ERROR: a bug; quote the request_id */
-            500: {
-                headers: {
-                    "X-Request-Id": components["headers"]["RequestId"];
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorEnvelope"] & {
-                        /** @enum {unknown} */
-                        code?: "INTERNAL_ERROR";
-                    };
-                };
-            };
+            400: components["responses"]["Error400BadRequestOpen"];
+            500: components["responses"]["Error500InternalErrorOpen"];
         };
     };
 }
