@@ -1,4 +1,6 @@
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { taskKeyName } from "@browserfleet/core";
 import { startFakeLlm, type FakeLlm } from "../support/fake-llm.ts";
 import { apiClient } from "../support/http-client.ts";
 import type { ApiHandle } from "../support/in-process-api.ts";
@@ -22,6 +24,16 @@ beforeAll(async () => {
     startFakeLlm(() => ({ delayMs: 300, then: { tool: "scroll", args: { direction: "down" } } })),
   ]);
 });
+
+/** Whether the task's sealed key is still in Redis. */
+async function keyLeft(jobId: string): Promise<boolean> {
+  const redis = new Redis(stack.env.REDIS_URL!);
+  try {
+    return (await redis.exists(taskKeyName(stack.env.QUEUE_PREFIX!, jobId))) === 1;
+  } finally {
+    redis.disconnect();
+  }
+}
 
 afterAll(async () => {
   await Promise.all([stack?.stop(), site?.close(), llm?.close()]);
@@ -63,6 +75,8 @@ describe("a task whose worker dies", () => {
     expect(after).toMatchObject({ step_count: steps, credits_charged: steps });
     expect(steps).toBeGreaterThanOrEqual(2);
     expect(await balanceAndLedger(stack.prisma, ws.workspaceId)).toEqual({ balance: 100 - steps, ledgerSum: 100 - steps });
+    // The sweep that ended it deleted its LLM key too.
+    expect(await keyLeft(id)).toBe(false);
   });
 
   it("a task cancelled while its burner waits for a worker: the burner ends at once and never starts; its live_url served meanwhile", async () => {
@@ -94,5 +108,6 @@ describe("a task whose worker dies", () => {
     expect([session.status, session.startedAt]).toEqual(["ended", null]);
     expect(llm.calls.length).toBe(calls);
     expect(await balanceAndLedger(stack.prisma, ws.workspaceId)).toEqual({ balance: 100, ledgerSum: 100 });
+    expect(await keyLeft(submitted.body.id)).toBe(false);
   });
 });

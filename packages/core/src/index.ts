@@ -38,5 +38,6 @@ export * from "./schemas/agent-identity.ts";
 export * from "./schemas/agent-live.ts";
 export * from "./tasks/route-task.ts";
 export * from "./tasks/task-step.ts";
+export * from "./tasks/task-key-name.ts";
 export * from "./schemas/task-tools.ts";
 export * from "./schemas/tasks.ts";

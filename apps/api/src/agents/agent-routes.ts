@@ -1,6 +1,6 @@
 import { Router } from "express";
 import { agentUrls, announceAgentEnd } from "@browserfleet/agents";
-import { ApiError, createAgentBody, encodeListCursor, listAgentsQuery, mintAgentToken } from "@browserfleet/core";
+import { ApiError, createAgentBody, encodeListCursor, listAgentsQuery, mintAgentToken, taskKeyName } from "@browserfleet/core";
 import { destroyStoppedAgent, endAgentSession, insertAgentTokens, listAgents, profileIdOf, type AgentWithSession } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
@@ -47,6 +47,8 @@ export function agentRoutes(deps: ApiDeps): Router {
       const ended = await endAgentSession(deps.prisma, { sessionId: session.id, reason: "client", ttlScale: deps.config.AGENT_TTL_SCALE });
       if (ended) {
         req.log.info({ agent_id: agent.id, session_id: session.id, charged: ended.charged }, "agent deleted");
+        // A task's burner deleted: the task failed with it, and its LLM key goes now.
+        if (ended.taskJobId !== null) await deps.redis.del(taskKeyName(deps.config.QUEUE_PREFIX, ended.taskJobId)).catch(() => undefined);
         // Its worker closes the clients (4003) and the browser now; it would also see it on its next Postgres check.
         await announceAgentEnd(deps.redis, deps.config.QUEUE_PREFIX, { sessionId: session.id, reason: "client" }).catch(() => undefined);
       }

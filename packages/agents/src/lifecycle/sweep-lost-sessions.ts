@@ -1,6 +1,7 @@
 import type { Redis } from "ioredis";
 import type { Logger } from "pino";
-import { endAgentSession, failAgentSession, findSessionsToSweep, type Db } from "@browserfleet/db";
+import { taskKeyName } from "@browserfleet/core";
+import { endAgentSession, failAgentSession, findSessionsToSweep, taskJobOfAgent, type Db } from "@browserfleet/db";
 import { startPeriodicTask, type PeriodicTask } from "@browserfleet/runtime";
 import { announceAgentEnd, announceAgentSettled } from "../placement/agent-signals.ts";
 import { liveSessionLeases } from "./session-lease.ts";
@@ -39,11 +40,16 @@ export async function sweepLostSessions(options: LostSessionSweepOptions): Promi
     lost += 1;
     options.logger.warn({ session_id: session.id, agent_id: ended.agentId, workspace_id: ended.workspaceId, worker_id: session.workerId, charged: ended.charged }, "agent session lost with its worker");
     await announceAgentEnd(options.redis, options.prefix, { sessionId: session.id, reason: "worker_lost" }).catch(() => undefined);
+    // A task that died with its worker: its LLM key leaves Redis now, not at the end of its TTL.
+    if (ended.taskJobId !== null) await options.redis.del(taskKeyName(options.prefix, ended.taskJobId)).catch(() => undefined);
   }
   let abandoned = 0;
   for (const id of candidates.abandoned) {
     if (await failAgentSession(options.prisma, { sessionId: id, errorCode: "NO_CAPACITY", errorMessage: "no worker started the agent within its startup timeout" })) {
       abandoned += 1;
+      const agentId = await options.prisma.agentSession.findUnique({ where: { id }, select: { agentId: true } });
+      const taskJobId = agentId === null ? null : await taskJobOfAgent(options.prisma, agentId.agentId);
+      if (taskJobId !== null) await options.redis.del(taskKeyName(options.prefix, taskJobId)).catch(() => undefined);
       await announceAgentSettled(options.redis, options.prefix, id).catch(() => undefined);
     }
   }

@@ -114,6 +114,8 @@ export interface EndedAgentSession {
   charged: number;
   released: number;
   workerUrl: string | null;
+  /** The task this burner was running, when this end failed it (its key in Redis is the caller's to delete). */
+  taskJobId: string | null;
 }
 
 /**
@@ -134,7 +136,7 @@ export async function endAgentSession(prisma: Db, input: EndAgentSessionInput): 
     if (!session) return null;
     const agent = await tx.agent.findUniqueOrThrow({ where: { id: session.agent_id } });
     // A task's burner ending before its task did (lost worker, crash, TTL, DELETE): the task fails with it.
-    await endTaskOfAgent(tx, agent.id, input.reason);
+    const taskJobId = await endTaskOfAgent(tx, agent.id, input.reason);
     const endedAt = session.started_at !== null && requestedEnd < session.started_at ? session.started_at : requestedEnd;
     const charged =
       session.started_at === null ? 0 : sessionCharge({ mode: agent.mode, startedAt: session.started_at, endedAt, scale: input.ttlScale, reserved: session.credits_reserved });
@@ -161,7 +163,7 @@ export async function endAgentSession(prisma: Db, input: EndAgentSessionInput): 
         data: { agent_id: agent.id, mode: agent.mode, destroyed_at: endedAt.toISOString(), reason: input.reason, cost_credits: updated.costCredits },
       });
     }
-    return { agentId: agent.id, workspaceId: session.workspace_id, mode: agent.mode, charged, released, workerUrl: session.worker_url };
+    return { agentId: agent.id, workspaceId: session.workspace_id, mode: agent.mode, charged, released, workerUrl: session.worker_url, taskJobId };
   });
 }
 

@@ -124,9 +124,16 @@ function endOfBurner(reason: AgentEndedReason | { failed: string }): { errorCode
 /**
  * Inside a burner's end (or failed start) transaction, before its credits move: the task it was
  * running, if still live, fails with what ended the browser, charged only for the steps recorded.
+ * Returns the job id it ended (null when there was none, or it had ended).
  */
-export async function endTaskOfAgent(tx: Tx, agentId: string, reason: AgentEndedReason | { failed: string }): Promise<void> {
+export async function endTaskOfAgent(tx: Tx, agentId: string, reason: AgentEndedReason | { failed: string }): Promise<string | null> {
   const job = await tx.job.findUnique({ where: { agentId }, select: { id: true, status: true } });
-  if (!job || !(LIVE_TASK_STATUSES as readonly string[]).includes(job.status)) return;
+  if (!job || !(LIVE_TASK_STATUSES as readonly string[]).includes(job.status)) return null;
   await finishTaskIn(tx, job.id, { status: "failed", ...endOfBurner(reason) });
+  return job.id;
+}
+
+/** The task a burner runs, if any (its key is deleted by whoever ends the burner outside the worker). */
+export async function taskJobOfAgent(prisma: Db, agentId: string): Promise<string | null> {
+  return (await prisma.job.findUnique({ where: { agentId }, select: { id: true } }))?.id ?? null;
 }

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import type { Redis } from "ioredis";
+import { taskKeyName } from "@browserfleet/core";
 
 const ALGORITHM = "aes-256-gcm";
 const IV_BYTES = 12;
@@ -64,6 +65,6 @@ export class TaskKeyVault {
   }
 
   private redisKey(jobId: string): string {
-    return `${this.prefix}:task-key:${jobId}`;
+    return taskKeyName(this.prefix, jobId);
   }
 }
