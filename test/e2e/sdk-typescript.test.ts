@@ -115,20 +115,29 @@ describe("the TypeScript SDK against the real stack", () => {
 
     // One submission per second for this workspace: the second of two at once gets 429 (Retry-After: 1), then goes through.
     await stack.prisma.workspace.update({ where: { id: workspaceId }, data: { submissionsPerSecond: 1 } });
-    const seen: number[] = [];
+    const seen: { key: string; status: number; retryAfter: string | null; sentAt: number; answeredAt: number }[] = [];
     const counting = new Client({
       apiKey,
       baseUrl: stack.apiUrl,
       fetch: async (input, init) => {
+        const sentAt = Date.now();
         const answer = await fetch(input, init);
-        seen.push(answer.status);
+        const key = new Headers(init?.headers).get("idempotency-key") ?? "";
+        seen.push({ key, status: answer.status, retryAfter: answer.headers.get("retry-after"), sentAt, answeredAt: Date.now() });
         return answer;
       },
     });
     const [a, b] = await Promise.all([counting.batch({ urls: [`${site.origin}/simple`] }), counting.batch({ urls: [`${site.origin}/simple`] })]);
     expect(a.id).not.toBe(b.id);
-    expect(seen).toContain(429);
-    expect(seen.filter((s) => s === 202)).toHaveLength(2);
+    const limited = seen.filter((s) => s.status === 429);
+    expect(limited.length).toBeGreaterThanOrEqual(1);
+    expect(seen.filter((s) => s.status === 202)).toHaveLength(2);
+    // Each retry went out under the same Idempotency-Key, no sooner than the Retry-After it was given.
+    for (const refusal of limited) {
+      const retry = seen.find((s) => s.key === refusal.key && s.sentAt >= refusal.answeredAt);
+      expect(retry, "the refused call was sent again").toBeDefined();
+      expect(retry!.sentAt - refusal.answeredAt).toBeGreaterThanOrEqual(Number(refusal.retryAfter) * 1000 - 50);
+    }
   });
 
   it("a POST whose answer was lost is retried under the same Idempotency-Key and creates one job", async () => {
