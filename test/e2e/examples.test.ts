@@ -48,6 +48,23 @@ describe("examples/", () => {
     expect(run.output()).toContain(`completed 404 ${site.origin}/status/404`);
   });
 
+  it("batch_and_poll.py does the same with the Python SDK", async () => {
+    const { apiKey } = await stack.newWorkspace("example-batch-py");
+    const child = spawn("python3", [join(repoRoot, "examples", "batch_and_poll.py"), `${site.origin}/simple`, `${site.origin}/status/404`], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", PYTHONPATH: join(repoRoot, "sdks", "python", "src"), BROWSERFLEET_API_URL: stack.apiUrl, BROWSERFLEET_API_KEY: apiKey },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
+    children.push(child);
+    let out = "";
+    child.stdout.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    child.stderr.on("data", (c: Buffer) => (out += c.toString("utf8")));
+    expect(await new Promise((resolve) => child.once("exit", resolve)), out).toBe(0);
+    expect(out).toMatch(/completed: 2 succeeded, 0 failed, 2 credits/);
+    expect(out).toContain(`completed 200 ${site.origin}/simple`);
+    expect(out).toContain(`completed 404 ${site.origin}/status/404`);
+  });
+
   it("webhook-receiver.ts accepts the dispatcher's signed deliveries and refuses a forged one", async () => {
     const { apiKey } = await stack.newWorkspace("example-hooks");
     const sdk = new Client({ apiKey, baseUrl: stack.apiUrl });

@@ -192,6 +192,9 @@ export class Client {
   listAgentSessions(id: string, query: ListQuery = {}, options?: RequestOptions) {
     return this.run<T.Page<T.AgentSession>>({ method: "GET", path: path("/v1/agents/{id}/sessions", id), query }, options);
   }
+  iterAgentSessions(id: string, query: { limit?: number } = {}, options?: RequestOptions) {
+    return paginate((cursor) => this.listAgentSessions(id, { ...query, ...(cursor ? { cursor } : {}) }, options));
+  }
   async deleteAgentSession(id: string, sessionId: string, options?: RequestOptions): Promise<void> {
     await this.run<void>({ method: "DELETE", path: path("/v1/agents/{id}/sessions/{sid}", id, sessionId) }, options);
   }

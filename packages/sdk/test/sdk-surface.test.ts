@@ -52,6 +52,9 @@ const METHOD_OF: Record<string, string> = {
   screenshotAgent: "agentScreenshot",
 };
 
+/** Methods beyond one per route: the long-poll and the iterators. */
+const EXTRAS = ["waitForJob", "iterJobs", "iterResults", "iterLedger", "iterDeliveries", "iterTaskSteps", "iterAgents", "iterAgentSessions", "iterKeys", "iterWebhooks"];
+
 describe("the SDK's surface", () => {
   it("has a method for every authenticated route the API documents", () => {
     const routes = API_ROUTE_DOCS.filter((doc) => doc.auth);
@@ -59,7 +62,15 @@ describe("the SDK's surface", () => {
     expect(missing).toEqual([]);
     const client = new Client({ apiKey: "agt_live_00000000000000000000000000000000" }) as unknown as Record<string, unknown>;
     for (const method of new Set(Object.values(METHOD_OF))) expect(typeof client[method], method).toBe("function");
-    for (const extra of ["waitForJob", "iterJobs", "iterResults", "iterLedger", "iterDeliveries", "iterTaskSteps", "iterAgents", "iterKeys", "iterWebhooks"]) expect(typeof client[extra], extra).toBe("function");
+    for (const extra of EXTRAS) expect(typeof client[extra], extra).toBe("function");
+  });
+
+  it("is the Python SDK's too, in snake_case", () => {
+    const python = readFileSync(join(import.meta.dirname, "..", "..", "..", "sdks", "python", "src", "browserfleet", "client.py"), "utf8");
+    const defined = new Set([...python.matchAll(/^ {4}def ([a-z][a-z0-9_]*)\(/gm)].map((m) => m[1]));
+    const snake = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    const missing = [...new Set([...Object.values(METHOD_OF), ...EXTRAS])].map(snake).filter((name) => !defined.has(name));
+    expect(missing).toEqual([]);
   });
 
   it("its types are generated from the API's current OpenAPI document (run `npm run -w packages/sdk generate` after changing a schema)", async () => {
