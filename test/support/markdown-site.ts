@@ -1,5 +1,3 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 
 /**
  * A local site for the `markdown` format, pages with known Markdown:
@@ -13,11 +11,8 @@ import type { AddressInfo } from "node:net";
  *   /nested?depth=N      N nested <div>s (built by script) around one sentence, then a paragraph (for the depth bound)
  *   /hostile   a page that breaks the globals a converter in its own world would call
  */
-export interface MarkdownSite {
-  /** `http://127.0.0.1:<port>`, without a trailing slash. */
-  origin: string;
-  close(): Promise<void>;
-}
+import { servePages, type PageSite } from "./serve-pages.ts";
+export type MarkdownSite = PageSite;
 
 /** Characters of each /long paragraph ("Paragraph 00001 " then filler), none special in Markdown. */
 export const PARAGRAPH_CHARS = 100;
@@ -89,21 +84,8 @@ const PAGES: Record<string, (url: URL) => string> = {
   },
 };
 
-export async function startMarkdownSite(): Promise<MarkdownSite> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://site");
-    const render = PAGES[url.pathname];
-    res.writeHead(render ? 200 : 404, { "content-type": "text/html; charset=utf-8" }).end(render ? render(url) : "not found");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+export function startMarkdownSite(): Promise<MarkdownSite> {
+  return servePages(PAGES);
 }
 
 // The Markdown each page converts to, written out by hand: links and images absolute, the table as a GFM pipe

@@ -1,13 +1,9 @@
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { chromium, type Browser } from "playwright-core";
 import { BASE_CHROMIUM_ARGS, LOOPBACK_ONLY_RESOLVER_ARG } from "@browserfleet/browser";
+import { servePages, type PageSite } from "./serve-pages.ts";
 
 /** The fixture shop AI-task tests drive: a search form (and a sort select), a results list, a detail page with a price. */
-export interface ShopSite {
-  origin: string;
-  close(): Promise<void>;
-}
+export type ShopSite = PageSite;
 
 const html = (title: string, body: string) => `<!doctype html><html><head><meta charset="utf-8"><title>${title}</title></head><body>${body}</body></html>`;
 
@@ -23,17 +19,8 @@ const PAGES: Record<string, (url: URL) => string> = {
   "/item/1": () => html("Red mug", `<h1>Red mug</h1><p id="price">Price: 12 EUR</p>`),
 };
 
-export async function startShopSite(): Promise<ShopSite> {
-  const server = createServer((req, res) => {
-    const url = new URL(req.url ?? "/", "http://site");
-    const render = PAGES[url.pathname];
-    res.writeHead(render ? 200 : 404, { "content-type": "text/html; charset=utf-8" }).end(render ? render(url) : "not found");
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
-  };
+export function startShopSite(): Promise<ShopSite> {
+  return servePages(PAGES);
 }
 
 /** A plain local Chromium for tests that need a page and no fleet: the fleet's flags, loopback-only DNS. */
