@@ -1,7 +1,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chromium } from "playwright-core";
+import { chromium, type Page } from "playwright-core";
 import { recordAgentSessionBytes } from "@browserfleet/db";
 import { startAgentSite, type AgentSite } from "../support/agent-site.ts";
 import { apiClient } from "../support/http-client.ts";
@@ -59,14 +59,30 @@ async function drive(agent: { cdp_url: string }, down: number, up: number): Prom
     const page = browser.contexts()[0]!.pages()[0]!;
     const answer = await page.goto(`${site.origin}/bytes?n=${down}`);
     expect((await answer!.body()).length).toBe(down);
-    const read = await page.evaluate(
-      async ({ url, n }) => (await fetch(url, { method: "POST", body: "u".repeat(n), headers: { "content-type": "text/plain" } })).text(),
-      { url: `${sinkOrigin}/upload`, n: up },
-    );
-    expect(Number(read)).toBe(up);
+    await upload(page, up);
   } finally {
     await browser.close();
   }
+}
+
+/** POSTs `n` bytes with the page's fetch() to the sink, which answers how many it read. */
+async function upload(page: Page, n: number): Promise<void> {
+  const read = await page.evaluate(
+    async ({ url, n }) => (await fetch(url, { method: "POST", body: "u".repeat(n), headers: { "content-type": "text/plain" } })).text(),
+    { url: `${sinkOrigin}/upload`, n },
+  );
+  expect(Number(read)).toBe(n);
+}
+
+/** Uploads `n` more bytes and deletes the agent at once: what the last periodic write did not see must still count. */
+async function uploadThenDelete(agent: Agent, n: number): Promise<void> {
+  const browser = await chromium.connectOverCDP(agent.cdp_url);
+  try {
+    await upload(browser.contexts()[0]!.pages()[0]!, n);
+  } finally {
+    await browser.close();
+  }
+  expect((await client.call("DELETE", `/v1/agents/${agent.id}`)).status).toBe(204);
 }
 
 describe("egress is metered per agent at its own egress proxy", () => {
@@ -81,12 +97,26 @@ describe("egress is metered per agent at its own egress proxy", () => {
     await expect.poll(async () => (await getAgent(agentA!.id)).bytes_down, { timeout: 10_000 }).toBeGreaterThanOrEqual(a.down);
     await expect.poll(async () => (await getAgent(agentB!.id)).bytes_up, { timeout: 10_000 }).toBeGreaterThanOrEqual(b.up);
 
-    for (const agent of [agentA!, agentB!]) expect((await client.call("DELETE", `/v1/agents/${agent.id}`)).status).toBe(204);
+    // A's last upload lands right before its DELETE, after the periodic write that showed its bytes above.
+    const late = 100_000;
+    a.up += late;
+    await Promise.all([uploadThenDelete(agentA!, late), client.call("DELETE", `/v1/agents/${agentB!.id}`).then((r) => expect(r.status).toBe(204))]);
     await expect.poll(async () => (await getAgent(agentA!.id)).status, { timeout: 15_000 }).toBe("destroyed");
     await expect.poll(async () => (await getAgent(agentB!.id)).status, { timeout: 15_000 }).toBe("destroyed");
 
-    const endedA = await getAgent(agentA!.id);
-    const endedB = await getAgent(agentB!.id);
+    // A burner's DELETE writes its end at once; the worker writes the browser's last bytes once it
+    // has closed it (what it carried after the last periodic write must count too).
+    const final = async (id: string, sent: { up: number; down: number }): Promise<Agent> => {
+      await expect
+        .poll(async () => {
+          const agent = await getAgent(id);
+          return agent.bytes_up >= sent.up && agent.bytes_down >= sent.down;
+        }, { timeout: 15_000 })
+        .toBe(true);
+      return getAgent(id);
+    };
+    const endedA = await final(agentA!.id, a);
+    const endedB = await final(agentB!.id, b);
     for (const [ended, sent] of [[endedA, a], [endedB, b]] as const) {
       expect(ended.bytes_down).toBeGreaterThanOrEqual(sent.down);
       expect(ended.bytes_down).toBeLessThanOrEqual(slack(sent.down));

@@ -226,8 +226,12 @@ export class AgentHost {
           destroyAgent: outcome.destroy,
           profileSaved: outcome.profileSaved,
         });
+        // Ended already (a burner's DELETE, a sweep): the end was written without this browser's last
+        // bytes, so they go in now; GREATEST keeps whichever count is higher.
+        if (!ended && bytes !== undefined) await recordAgentSessionBytes(this.options.prisma, [{ sessionId, ...bytes }]);
         await announceAgentSettled(this.options.redis, this.options.prefix, sessionId).catch(() => undefined);
         if (ended) log.info({ reason, charged: ended.charged, released: ended.released, bytes_up: bytes?.up, bytes_down: bytes?.down }, "agent session end written");
+        else log.info({ reason, bytes_up: bytes?.up, bytes_down: bytes?.down }, "agent session had ended already; its final bytes written");
         return;
       } catch (err) {
         if (attempt >= END_WRITE_TRIES) {
