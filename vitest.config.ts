@@ -15,6 +15,8 @@ const unit = [
   "test/docs/**/*.test.ts",
   "packages/sdk/test/**/*.test.ts",
   "packages/mcp/test/**/*.test.ts",
+  // Rendered manifests, compose file, Dockerfile and .env.example: files and kubectl only.
+  "test/infra/**/*.test.ts",
 ];
 // Outages, crashes, exactly-once, drain, fuzz and process lifecycles: slow, and they kill processes on purpose.
 const chaos = ["test/e2e/**/*{outage,crash,exactly-once,drain,fuzz,process-lifecycle}*.test.ts"];
