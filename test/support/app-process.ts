@@ -20,10 +20,16 @@ const READY_MESSAGES: Record<string, { msg: string; field: string }> = {
   dispatcher: { msg: "dispatcher ready", field: "ops_port" },
 };
 
+/** How to run the app: its TypeScript sources through tsx (the default), or other arguments to node in another folder (the compiled build). */
+export interface AppLaunch {
+  args: string[];
+  cwd: string;
+}
+
 /** Starts apps/<name> as a real child process and resolves once it logs that it is ready. */
-export async function startApp(name: "api" | "worker" | "dispatcher", env: Record<string, string>, timeoutMs = 60_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join("apps", name, "src", "main.ts")], {
-    cwd: repoRoot,
+export async function startApp(name: "api" | "worker" | "dispatcher", env: Record<string, string>, timeoutMs = 60_000, launch?: AppLaunch): Promise<AppProcess> {
+  const child = spawn(process.execPath, launch?.args ?? ["--import", "tsx", join("apps", name, "src", "main.ts")], {
+    cwd: launch?.cwd ?? repoRoot,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
