@@ -12,6 +12,7 @@ const unit = [
   "apps/worker/test/context-lanes.test.ts",
   "apps/worker/test/plan-crawl-page.test.ts",
   "apps/worker/test/privileged-targets.test.ts",
+  "apps/worker/test/descendant-memory.test.ts",
   "test/docs/**/*.test.ts",
   "packages/sdk/test/**/*.test.ts",
   "packages/mcp/test/**/*.test.ts",

@@ -1,5 +1,13 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { countWebhookHistoryBacklog, outboxLagSeconds, WEBHOOK_BACKLOG_COUNT_CAP, type Db } from "@browserfleet/db";
+import { settleWithin } from "@browserfleet/runtime";
+
+/** A Postgres read at scrape time gives up after this (a hung server must not hold /metrics). */
+const SCRAPE_READ_TIMEOUT_MS = 2_000;
+
+function boundedRead<T>(read: Promise<T>): Promise<T | null> {
+  return settleWithin(read.catch(() => null), SCRAPE_READ_TIMEOUT_MS, () => null);
+}
 
 export interface DispatcherMetrics {
   deliveries: Counter<"outcome">;
@@ -10,13 +18,13 @@ export interface DispatcherMetrics {
 }
 
 export function createDispatcherMetrics(registry: Registry, prisma: Db): DispatcherMetrics {
-  // Postgres down: NaN, and /metrics still answers (readyz reports the outage).
+  // Postgres down (or slower than SCRAPE_READ_TIMEOUT_MS): NaN, and /metrics still answers (readyz reports the outage).
   new Gauge({
     name: "browserfleet_webhook_outbox_lag_seconds",
     help: "Age of the oldest event not yet fanned out to its endpoints (0 when none waits)",
     registers: [registry],
     async collect() {
-      this.set(await outboxLagSeconds(prisma).catch(() => Number.NaN));
+      this.set((await boundedRead(outboxLagSeconds(prisma))) ?? Number.NaN);
     },
   });
   new Gauge({
@@ -25,7 +33,7 @@ export function createDispatcherMetrics(registry: Registry, prisma: Db): Dispatc
     labelNames: ["table"],
     registers: [registry],
     async collect() {
-      const backlog = await countWebhookHistoryBacklog(prisma).catch(() => null);
+      const backlog = await boundedRead(countWebhookHistoryBacklog(prisma));
       for (const table of ["webhook_tasks", "webhook_deliveries", "outbox_events"] as const) this.set({ table }, backlog?.[table] ?? Number.NaN);
     },
   });

@@ -1,20 +1,20 @@
 import { DelayedError, Worker } from "bullmq";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
-import { AGENT_QUEUE_NAME, startLostSessionSweep, type AgentJobData } from "@browserfleet/agents";
+import { AGENT_QUEUE_NAME, createAgentQueue, startLostSessionSweep, type AgentJobData } from "@browserfleet/agents";
 import { AgentBrowserLauncher, BrowserPool, sweepOrphanedProfileRoots } from "@browserfleet/browser";
 import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, warmupRecipes, type LookupOptions } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient, postgresProfileStore } from "@browserfleet/db";
-import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, type PageJobData } from "@browserfleet/queue";
+import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, readPendingByWorkspace, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { ContextLanes } from "./context-lanes.ts";
 import { joinFleet } from "./fleet-membership.ts";
 import { processPageItem } from "./process-page-item.ts";
 import { startReconciler } from "./reconciler.ts";
 import { JobAbortControllers } from "./job-abort-controllers.ts";
-import { createWorkerMetrics, registerAdmissionGauges } from "./worker-metrics.ts";
+import { countWaitingAgentSessions, createWorkerMetrics, registerAdmissionGauges, registerAgentGauges, registerBrowserMetrics } from "./worker-metrics.ts";
 import { AgentHost } from "./agents/agent-host.ts";
 import { agentRelayRoutes, attachAgentRelay } from "./agents/agent-relay.ts";
 import { identityWorkerRoutes } from "./agents/identity/identity-worker-routes.ts";
@@ -34,7 +34,7 @@ const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "wo
 subscriber.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS });
 const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
-registerAdmissionGauges(registry, admission);
+registerAdmissionGauges(registry, { admission, pendingByWorkspace: () => readPendingByWorkspace(redis, config.QUEUE_PREFIX) });
 const aborts = new JobAbortControllers(logger);
 await aborts.listen(subscriber, config.QUEUE_PREFIX);
 const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) };
@@ -52,6 +52,7 @@ const pool = new BrowserPool({
   logger: logger.child({ component: "browser-pool" }),
 });
 await pool.start();
+registerBrowserMetrics(registry, pool);
 
 const blobs = createBlobStores(prisma, config);
 const deps = {
@@ -90,7 +91,12 @@ const fleet = joinFleet({
   maxMemoryFraction: config.WORKER_MAX_MEMORY_FRACTION,
   intervalMs: 1_000,
   logger,
-  onIntakeChange: (accepting) => (accepting ? worker.resume() : void worker.pause(true)),
+  // Once the drain has closed the consumer, nothing may start it again.
+  onIntakeChange: (accepting) => {
+    if (worker.closing) return;
+    if (accepting) void worker.resume();
+    else void worker.pause(true);
+  },
 });
 
 const reconciler = startReconciler({
@@ -160,6 +166,10 @@ const agentHost = new AgentHost({
   logger: agentLogger,
 });
 const relay = { host: agentHost, fleetSecret: config.FLEET_SECRET ?? "", logger: agentLogger };
+// Read only for the agents_waiting gauge (the API places sessions on it).
+const agentQueue = createAgentQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX });
+agentQueue.on("error", (err: Error) => agentLogger.warn({ err: { message: err.message } }, "agent queue connection error"));
+registerAgentGauges(registry, { running: () => agentHost.hostedCount, slots: agentSlots, waiting: () => countWaitingAgentSessions(agentQueue) });
 
 let draining = false;
 const ops = await startOpsServer({
@@ -214,8 +224,10 @@ onShutdownSignal({
   beforeDrain: () => {
     draining = true;
     reconciler.stop();
-    // No new agent sessions (close, unlike pause, also cuts a fetch already waiting); the running ones go on until
-    // they end or the agents step's deadline, and the agent-queue-worker step waits for this same close.
+    // No new pages and no new agent sessions (close, unlike pause, also cuts a fetch already waiting): pages
+    // admitted from now on go to the other workers. The pages and sessions running go on until they end (or the
+    // agents step's deadline), and the queue-worker and agent-queue-worker steps wait for these same closes.
+    void worker.close();
     void agentWorker?.close();
   },
   steps: [
@@ -228,6 +240,7 @@ onShutdownSignal({
     { name: "browser-pool", run: () => pool.close() },
     { name: "egress-proxy", run: () => egress.close() },
     { name: "queue", run: () => queue.close() },
+    { name: "agent-queue", run: () => agentQueue.close() },
     { name: "ops", run: () => ops.close() },
     { name: "redis", run: () => redis.quit() },
     { name: "redis-events", run: () => subscriber.quit() },

@@ -149,10 +149,11 @@ async function render(deps: PageItemDeps, item: StartedItem, params: JobParams, 
   const jobKey = isCollectionKind(item.kind) ? contextShareKey(item.workspaceId, item.jobId) : undefined;
   const lane = jobKey === undefined ? 0 : deps.lanes.acquire(jobKey);
   const shareKey = jobKey === undefined ? undefined : `${jobKey}#${lane}`;
+  let result: RenderResult | undefined;
   try {
     const formats = needLinks && !params.task.formats.includes("links") ? [...params.task.formats, "links" as const] : params.task.formats;
     // A render result is already an outcome: the same facts, an error code among the item codes.
-    return await deps.pool.withContext((context) =>
+    result = await deps.pool.withContext((context) =>
       renderPage(
         context,
         { url: item.url, formats, maxChars: params.task.max_chars, timeoutMs: params.task.timeout_ms, waitUntil: params.task.wait_until, fullPage: params.task.full_page, onlyMainContent: params.task.only_main_content === true, bounds: deps.renderBounds, signal },
@@ -160,15 +161,23 @@ async function render(deps: PageItemDeps, item: StartedItem, params: JobParams, 
       ),
       shareKey === undefined ? {} : { shareKey },
     );
+    return result;
   } catch (err) {
     // No context to render in (the browser died while opening one, failed to launch, or the pool is closing).
     const reason = err instanceof Error ? err.message : String(err);
-    return { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: `no browser context: ${reason.split("\n", 1)[0]}`, browserFailed: true, durationMs: 0 };
+    result = { ok: false, errorCode: "INTERNAL_ERROR", errorMessage: `no browser context: ${reason.split("\n", 1)[0]}`, browserFailed: true, durationMs: 0 };
+    return result;
   } finally {
     if (jobKey !== undefined) deps.lanes.release(jobKey, lane);
     deps.metrics.pagesInFlight.dec();
-    end();
+    end({ outcome: renderOutcomeLabel(result) });
   }
+}
+
+/** The page_duration outcome of a render: completed, its item error code, or browser_failed (Chromium failed under it). */
+function renderOutcomeLabel(result: RenderResult | undefined): string {
+  if (result === undefined || (!result.ok && result.browserFailed === true)) return "browser_failed";
+  return result.ok ? "completed" : result.errorCode;
 }
 
 /** A blob written ahead of the transaction (S3) that the item does not end up pointing to is deleted at once. */

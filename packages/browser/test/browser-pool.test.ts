@@ -92,6 +92,7 @@ describe.concurrent("BrowserPool", () => {
     await simple(p);
     await simple(p);
     expect(p.stats()).toMatchObject({ pagesRendered: 5, restarts: 2, openContexts: 0 });
+    expect(p.stats().restartsByReason).toEqual({ recycle: 2, crash: 0, context_close_timeout: 0 });
   });
 
   it("relaunches after Chromium crashes, and a render caught in the crash fails cleanly", async () => {
@@ -107,6 +108,7 @@ describe.concurrent("BrowserPool", () => {
     expect(after).toMatchObject({ ok: true, title: "Fixture Simple" });
     expect(p.stats().restarts).toBe(1);
     expect(p.stats().browserPid).not.toBe(pid);
+    expect(p.stats().restartsByReason).toMatchObject({ recycle: 0, crash: 1 });
     expect(logger.lines.some((l) => l.level === "warn" && /disconnected/.test(l.msg ?? ""))).toBe(true);
   });
 

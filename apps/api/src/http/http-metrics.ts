@@ -18,12 +18,34 @@ export function httpMetrics(registry: Registry) {
   });
   return (req: Request, res: Response, next: NextFunction): void => {
     const end = duration.startTimer();
+    const matched = recordMatchedRoute(req);
     res.on("finish", () => {
-      const route = (req.route as { path?: string } | undefined)?.path;
-      const label = route ? `${req.baseUrl}${route}` : "unmatched";
+      // Route patterns only, never a raw path: a 404 for any path is "unmatched", so labels stay bounded.
+      const label = matched() ?? "unmatched";
       requests.inc({ method: req.method, route: label, status: String(res.statusCode) });
       end({ method: req.method, route: label });
     });
     next();
   };
+}
+
+/**
+ * The full pattern of the last route Express matched for this request (`/v1/jobs/:id/status`). Taken as the router
+ * sets req.route, because by the time an error handler outside the router answers, req.baseUrl has been put back
+ * and the same route would read `/jobs/:id/status`.
+ */
+function recordMatchedRoute(req: Request): () => string | undefined {
+  let route: unknown;
+  let label: string | undefined;
+  Object.defineProperty(req, "route", {
+    configurable: true,
+    enumerable: true,
+    get: () => route,
+    set(value: unknown) {
+      route = value;
+      const path = (value as { path?: unknown } | undefined)?.path;
+      label = path === undefined ? undefined : `${req.baseUrl}${String(path)}`;
+    },
+  });
+  return () => label;
 }

@@ -1,12 +1,12 @@
 import type { Browser, BrowserContext } from "playwright-core";
 import { ContextShelf, shelfKey, type ContextLeaseOptions, type LeasedContext } from "./context-lease.ts";
 import { linkEgress } from "./egress-link.ts";
-import { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats } from "./pool-options.ts";
+import { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats, type BrowserRestartReason } from "./pool-options.ts";
 import { ChromiumLauncher } from "./chromium-launcher.ts";
 import { closeContextWithin, errorMessage } from "./pool-support.ts";
 import { blockHeavyResources } from "../render/resource-blocking.ts";
 
-export { BrowserPoolClosedError, type BrowserPoolOptions, type BrowserPoolStats } from "./pool-options.ts";
+export { BrowserPoolClosedError, BROWSER_RESTART_REASONS, type BrowserPoolOptions, type BrowserPoolStats, type BrowserRestartReason } from "./pool-options.ts";
 
 interface BrowserSlot {
   browser: Browser;
@@ -40,6 +40,7 @@ export class BrowserPool {
   private launching: Promise<BrowserSlot> | null = null;
   private readonly slots = new Set<BrowserSlot>();
   private launches = 0;
+  private readonly restartReasons: Record<BrowserRestartReason, number> = { recycle: 0, crash: 0, context_close_timeout: 0 };
   private pagesRendered = 0;
   private contextsCreated = 0;
   private openContexts = 0;
@@ -98,6 +99,7 @@ export class BrowserPool {
       pagesRendered: this.pagesRendered,
       contextsCreated: this.contextsCreated,
       restarts: Math.max(0, this.launches - 1),
+      restartsByReason: { ...this.restartReasons },
       openContexts: this.openContexts,
       activePages: this.activePages,
       browserPid: this.current?.pid ?? null,
@@ -214,6 +216,7 @@ export class BrowserPool {
     this.forget(slot);
     void this.shelf.retireSlot(slot);
     if (!expected) {
+      this.restartReasons.crash += 1;
       this.options.logger.warn(
         { pid: slot.pid, generation: slot.generation, openContexts: slot.contexts.size },
         "chromium disconnected unexpectedly; the next context relaunches it",
@@ -222,9 +225,10 @@ export class BrowserPool {
   }
 
   /** New work goes to a new browser; this one closes once its last context is closed. */
-  private retire(slot: BrowserSlot, reason: string): void {
+  private retire(slot: BrowserSlot, reason: Exclude<BrowserRestartReason, "crash">): void {
     if (slot.retired) return;
     slot.retired = true;
+    this.restartReasons[reason] += 1;
     if (this.current === slot) this.current = null;
     this.options.logger.debug({ pid: slot.pid, generation: slot.generation, reason, pages: slot.pagesStarted }, "chromium retired");
     void this.shelf.retireSlot(slot);
@@ -256,7 +260,7 @@ export class BrowserPool {
     try {
       if ((await closeContextWithin(context, CONTEXT_CLOSE_TIMEOUT_MS)) === "timeout") {
         this.options.logger.error({ pid: slot.pid, generation: slot.generation }, "context did not close in time; retiring its browser");
-        this.retire(slot, "context close timeout");
+        this.retire(slot, "context_close_timeout");
       }
     } catch (err) {
       // A context on a crashed browser cannot close and needs not.

@@ -32,6 +32,8 @@ export interface BrowserPoolStats {
   contextsCreated: number;
   /** Browsers launched to replace another one (recycling or a crash). */
   restarts: number;
+  /** Why browsers were retired or lost since the pool started (each makes the next context launch a new one). */
+  restartsByReason: Record<BrowserRestartReason, number>;
   /** Contexts open now, idle shared ones included. */
   openContexts: number;
   /** withContext calls running now. */
@@ -39,6 +41,10 @@ export interface BrowserPoolStats {
   /** The current Chromium's main process, for operators and crash tests. */
   browserPid: number | null;
 }
+
+/** recycle: served recycleAfterPages; crash: Chromium disconnected unexpectedly; context_close_timeout: a context would not close. */
+export const BROWSER_RESTART_REASONS = ["recycle", "crash", "context_close_timeout"] as const;
+export type BrowserRestartReason = (typeof BROWSER_RESTART_REASONS)[number];
 
 export class BrowserPoolClosedError extends Error {
   constructor() {

@@ -1,1 +1,2 @@
 export * from "./admission-controller.ts";
+export * from "./pending-by-workspace.ts";
