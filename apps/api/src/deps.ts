@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { AppConfig } from "@browserfleet/config";
 import type { TargetPolicy } from "@browserfleet/core";
-import type { BlobStores, Db } from "@browserfleet/db";
+import type { BlobStores, Db, HotReadPool } from "@browserfleet/db";
 import type { AdmissionController, PageQueue } from "@browserfleet/queue";
 import type { AgentQueue } from "@browserfleet/agents";
 import type { TaskKeyVault } from "@browserfleet/tasks";
@@ -16,6 +16,8 @@ export interface ApiDeps {
   config: AppConfig;
   logger: Logger;
   prisma: Db;
+  /** The per-request reads (key lookup, a job by id) through the pg driver. */
+  hotReads: HotReadPool;
   redis: Redis;
   pageQueue: PageQueue;
   admission: AdmissionController;

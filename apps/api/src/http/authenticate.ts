@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, hashApiKey, isWellFormedApiKey } from "@browserfleet/core";
-import { findApiKeyByHash, type Db } from "@browserfleet/db";
+import { findApiKeyByHashHot, type HotReadPool } from "@browserfleet/db";
 import type { KeyUsageRecorder } from "../keys/key-usage-recorder.ts";
 
 declare module "express-serve-static-core" {
@@ -21,16 +21,17 @@ function presentedKey(req: Request): string | undefined {
 
 /**
  * X-API-Key or Bearer; only sha256(key) is looked up. Missing → UNAUTHORIZED, anything else wrong → INVALID_API_KEY.
- * No auth cache: one indexed lookup per request keeps a revocation effective on every replica at the next request.
+ * No auth cache: one indexed lookup per request keeps a revocation effective on every replica at the next request
+ * (through the driver, not Prisma: it runs on every request).
  */
-export function authenticate(prisma: Db, keyUsage: KeyUsageRecorder) {
+export function authenticate(reads: HotReadPool, keyUsage: KeyUsageRecorder) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const key = presentedKey(req);
     if (key === undefined || key === "") {
       throw new ApiError("UNAUTHORIZED", "missing API key: send X-API-Key or Authorization: Bearer <key>");
     }
     if (!isWellFormedApiKey(key)) throw new ApiError("INVALID_API_KEY", "API key is malformed (expected agt_live_ followed by 32 hex characters)");
-    const found = await findApiKeyByHash(prisma, hashApiKey(key));
+    const found = await findApiKeyByHashHot(reads, hashApiKey(key));
     if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
     req.auth = { workspaceId: found.workspaceId, keyId: found.id, maxConcurrency: found.maxConcurrency };
     req.rateLimits = { requestsPerMinute: found.requestsPerMinute, submissionsPerSecond: found.submissionsPerSecond };

@@ -1,7 +1,7 @@
 import { Router, type Request } from "express";
 import { ROUTING } from "../http/routing-options.ts";
 import { ApiError, TERMINAL_JOB_STATUSES, encodeListCursor, getJobQuery, jobResultsQuery, listJobsQuery, type JobStatus } from "@browserfleet/core";
-import { findJob, listJobs, type Job } from "@browserfleet/db";
+import { findJobHot, listJobs, type Job } from "@browserfleet/db";
 import { cancelJobEverywhere } from "./cancel-job-everywhere.ts";
 import type { ApiDeps } from "../deps.ts";
 import { listCursorParam } from "../http/list-cursor-param.ts";
@@ -19,7 +19,7 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   const mustFind = async (req: Request): Promise<Job> => {
     const id = uuidParam(req.params.id as string | undefined, "job id");
-    const job = await findJob(deps.prisma, workspaceOf(req), id);
+    const job = await findJobHot(deps.hotReads, workspaceOf(req), id);
     if (!job) throw new ApiError("NOT_FOUND", `job ${id} not found`);
     return job;
   };
