@@ -2,7 +2,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { AppConfig } from "@browserfleet/config";
 import { PRICES, createHostLookup } from "@browserfleet/core";
-import { createBlobStores, createHotReadPool, createPrismaClient, isJobSettled } from "@browserfleet/db";
+import { createBlobStores, createDriverPool, createPrismaClient, isJobSettled } from "@browserfleet/db";
 import { AdmissionController, createPageQueue, createRedisConnection } from "@browserfleet/queue";
 import { backingServiceChecks, closeServer, createMetricsRegistry, listen, runReadinessChecks, type PinoLogger, type ReadinessReport, type ShutdownStep } from "@browserfleet/runtime";
 import { createAgentQueue, startLostSessionSweep, startRenewalSweep, subscribeAgentSignals } from "@browserfleet/agents";
@@ -36,7 +36,7 @@ export interface ApiService {
 export async function startApiService(config: AppConfig, logger: PinoLogger): Promise<ApiService> {
   // Every dependency call is bounded, so a dead Postgres or Redis becomes a prompt 503, never a hang.
   const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
-  const hotReads = createHotReadPool(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
+  const driver = createDriverPool(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
   const redis = createRedisConnection(config.REDIS_URL, { failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, connectionName: "api" });
   const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "api-events" });
   const pageQueue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS, failFast: true, commandTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
@@ -110,7 +110,7 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
     config,
     logger,
     prisma,
-    hotReads,
+    driver,
     redis,
     pageQueue,
     admission,
@@ -158,7 +158,7 @@ export async function startApiService(config: AppConfig, logger: PinoLogger): Pr
       { name: "redis", run: () => redis.quit() },
       { name: "blob-store", run: async () => blobs.close() },
       { name: "postgres", run: () => prisma.$disconnect() },
-      { name: "postgres-hot-reads", run: () => hotReads.close() },
+      { name: "postgres-hot-paths", run: () => driver.close() },
     ],
   };
 }

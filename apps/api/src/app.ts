@@ -53,7 +53,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   app.use(liveViewRoutes(deps));
   const v1 = express.Router(ROUTING);
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
-  v1.use(authenticate(deps.hotReads, deps.keyUsage));
+  v1.use(authenticate(deps.driver, deps.keyUsage));
   v1.use(rateLimit(deps.rateLimits, deps.logger));
   // Job-creating POSTs are exactly the idempotent ones; the rules sit on the routes, so they see what the handlers see.
   for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, submissionLimit(deps.rateLimits, deps.logger), idempotency(deps));

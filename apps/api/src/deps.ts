@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import type { Registry } from "prom-client";
 import type { AppConfig } from "@browserfleet/config";
 import type { TargetPolicy } from "@browserfleet/core";
-import type { BlobStores, Db, HotReadPool } from "@browserfleet/db";
+import type { BlobStores, Db, DriverPool } from "@browserfleet/db";
 import type { AdmissionController, PageQueue } from "@browserfleet/queue";
 import type { AgentQueue } from "@browserfleet/agents";
 import type { TaskKeyVault } from "@browserfleet/tasks";
@@ -16,8 +16,8 @@ export interface ApiDeps {
   config: AppConfig;
   logger: Logger;
   prisma: Db;
-  /** The per-request reads (key lookup, a job by id) through the pg driver. */
-  hotReads: HotReadPool;
+  /** The hottest statements (key lookup, a job by id, job creation) through the pg driver. */
+  driver: DriverPool;
   redis: Redis;
   pageQueue: PageQueue;
   admission: AdmissionController;

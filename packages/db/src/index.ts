@@ -12,4 +12,4 @@ export * from "./transactions/index.ts";
 export * from "./agents/index.ts";
 export * from "./usage/index.ts";
 export * from "./tasks/index.ts";
-export * from "./hot-reads/index.ts";
+export * from "./hot-paths/index.ts";

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, hashApiKey, isWellFormedApiKey } from "@browserfleet/core";
-import { findApiKeyByHashHot, type HotReadPool } from "@browserfleet/db";
+import { findApiKeyByHashHot, type DriverPool } from "@browserfleet/db";
 import type { KeyUsageRecorder } from "../keys/key-usage-recorder.ts";
 
 declare module "express-serve-static-core" {
@@ -24,7 +24,7 @@ function presentedKey(req: Request): string | undefined {
  * No auth cache: one indexed lookup per request keeps a revocation effective on every replica at the next request
  * (through the driver, not Prisma: it runs on every request).
  */
-export function authenticate(reads: HotReadPool, keyUsage: KeyUsageRecorder) {
+export function authenticate(reads: DriverPool, keyUsage: KeyUsageRecorder) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const key = presentedKey(req);
     if (key === undefined || key === "") {

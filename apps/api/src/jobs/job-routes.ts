@@ -19,7 +19,7 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   const mustFind = async (req: Request): Promise<Job> => {
     const id = uuidParam(req.params.id as string | undefined, "job id");
-    const job = await findJobHot(deps.hotReads, workspaceOf(req), id);
+    const job = await findJobHot(deps.driver, workspaceOf(req), id);
     if (!job) throw new ApiError("NOT_FOUND", `job ${id} not found`);
     return job;
   };

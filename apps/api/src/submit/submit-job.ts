@@ -1,5 +1,5 @@
 import { ApiError, type JobParams } from "@browserfleet/core";
-import { createJob, withdrawUnstartedJob, type CreateJobInput, type Job } from "@browserfleet/db";
+import { createJobHot, withdrawUnstartedJob, type CreateJobInput, type Job } from "@browserfleet/db";
 import type { ApiDeps } from "../deps.ts";
 
 export interface SubmitJobInput extends Omit<CreateJobInput, "params"> {
@@ -17,10 +17,10 @@ export interface SubmitJobInput extends Omit<CreateJobInput, "params"> {
  */
 export async function submitJob(deps: ApiDeps, input: SubmitJobInput): Promise<Job> {
   const { maxConcurrency, ...create } = input;
-  const { job, items } = await createJob(deps.prisma, create);
+  const { job, itemIds } = await createJobHot(deps.driver, create);
   const log = deps.logger.child({ job_id: job.id, workspace_id: job.workspaceId });
   try {
-    await deps.admission.enqueue(job.workspaceId, maxConcurrency, items.map((i) => ({ itemId: i.id, jobId: job.id })), { lane: input.sync ? "sync" : "bulk" });
+    await deps.admission.enqueue(job.workspaceId, maxConcurrency, itemIds.map((itemId) => ({ itemId, jobId: job.id })), { lane: input.sync ? "sync" : "bulk" });
   } catch (err) {
     if (!input.sync) {
       log.warn({ err }, "enqueue failed after commit; the reconciler will enqueue it");

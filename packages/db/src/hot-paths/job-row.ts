@@ -1,7 +1,11 @@
 import type { Job, JobKind, JobStatus, Prisma } from "../client.ts";
-import type { HotReadPool } from "./hot-read-pool.ts";
 
-interface JobRow {
+/** The jobs columns, in the order the driver's statements select them. */
+export const JOB_COLUMNS = `id, workspace_id, kind, status, params, sync, progress_done, progress_failed, progress_total,
+  credits_reserved, credits_charged, error_code, error_message, crawl_robots_txt, created_at,
+  started_at, completed_at, updated_at, results_deleted_at, agent_id, step_count, task_result`;
+
+export interface JobRow {
   id: string;
   workspace_id: string;
   kind: string;
@@ -26,18 +30,8 @@ interface JobRow {
   task_result: Prisma.JsonValue | null;
 }
 
-/** findJob through the driver: the whole row, as Prisma's Job (a test holds the two equal, column for column). */
-export async function findJobHot(reads: HotReadPool, workspaceId: string, jobId: string): Promise<Job | null> {
-  const { rows } = await reads.pool.query<JobRow>({
-    name: "bf_job_by_id",
-    text: `SELECT id, workspace_id, kind, status, params, sync, progress_done, progress_failed, progress_total,
-                  credits_reserved, credits_charged, error_code, error_message, crawl_robots_txt, created_at,
-                  started_at, completed_at, updated_at, results_deleted_at, agent_id, step_count, task_result
-             FROM jobs WHERE id = $1 AND workspace_id = $2`,
-    values: [jobId, workspaceId],
-  });
-  const r = rows[0];
-  if (!r) return null;
+/** A jobs row as Prisma's Job (packages/db/test/hot-paths.test.ts holds the two equal, column for column). */
+export function jobFromRow(r: JobRow): Job {
   return {
     id: r.id,
     workspaceId: r.workspace_id,

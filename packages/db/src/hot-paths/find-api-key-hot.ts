@@ -1,5 +1,5 @@
 import type { ApiKeyLookup } from "../api-keys/find-api-key-by-hash.ts";
-import type { HotReadPool } from "./hot-read-pool.ts";
+import type { DriverPool } from "./driver-pool.ts";
 
 interface KeyRow {
   id: string;
@@ -11,7 +11,7 @@ interface KeyRow {
 }
 
 /** findApiKeyByHash through the driver: the same row, read by the unique index on key_hash, with its workspace's limits. */
-export async function findApiKeyByHashHot(reads: HotReadPool, keyHash: string): Promise<ApiKeyLookup | null> {
+export async function findApiKeyByHashHot(reads: DriverPool, keyHash: string): Promise<ApiKeyLookup | null> {
   const { rows } = await reads.pool.query<KeyRow>({
     name: "bf_api_key_by_hash",
     text: `SELECT k.id, k.workspace_id, k.revoked_at, w.max_concurrency, w.requests_per_minute, w.submissions_per_second
