@@ -1,19 +1,13 @@
 import { isSinglePageKind, toResultItem, type WebhookEvent } from "@browserfleet/core";
 import { moveCredits } from "../credits/move-credits.ts";
 import type { Tx } from "../client.ts";
+import type { JobRow } from "../hot-paths/job-row.ts";
 import { writeOutboxEvent } from "../webhooks/write-outbox-event.ts";
 
-interface FinishedCounters {
-  id: string;
-  workspace_id: string;
-  kind: string;
-  sync: boolean;
-  progress_done: number;
-  progress_failed: number;
-  progress_total: number;
-  credits_reserved: number;
-  credits_charged: number;
-}
+type FinishedCounters = Pick<
+  JobRow,
+  "id" | "workspace_id" | "kind" | "sync" | "progress_done" | "progress_failed" | "progress_total" | "credits_reserved" | "credits_charged"
+>;
 
 /**
  * Called inside the transaction that finished the job's last item: marks the job terminal,
