@@ -6,14 +6,18 @@
 //   npx tsx bench/webhooks.ts -- [--events 3000] [--endpoints 16] [--rate 50] [--seconds 10]
 import { randomBytes } from "node:crypto";
 import http from "node:http";
+import { mkdtempSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parseArgs } from "node:util";
 import { newSigningSecret, serializeEnvelope, signatureHeaders } from "@browserfleet/core";
 import { createPrismaClient, createWorkspace, type PrismaClient } from "@browserfleet/db";
 import { createTemporaryDatabase } from "@browserfleet/db/testing";
-import { startApp, type AppProcess } from "../test/support/app-process.ts";
+import { repoRoot, startApp, type AppProcess } from "../test/support/app-process.ts";
 import { localFleetEnv } from "../test/support/test-stack.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/support/webhook-receiver.ts";
 import { fmt, percentile, runConcurrently } from "./stats.ts";
+import { printProfileSummary } from "./support/cpu-profile-summary.ts";
 
 const argv = process.argv.slice(2);
 if (argv[0] === "--") argv.shift();
@@ -25,8 +29,11 @@ const { values } = parseArgs({
     rate: { type: "string", default: "50" },
     seconds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "32" },
+    // Runs the single-dispatcher burst's dispatcher under node --cpu-prof and prints where its CPU went.
+    "cpu-prof": { type: "boolean", default: false },
   },
 });
+const profileDir = values["cpu-prof"] ? mkdtempSync(join(tmpdir(), "bench-webhooks-prof-")) : null;
 const EVENTS = Number(values.events);
 const ENDPOINTS = Number(values.endpoints);
 const RATE = Number(values.rate);
@@ -107,7 +114,11 @@ async function rawPosts(receiver: WebhookReceiver, events: number): Promise<Row>
 async function withDispatchers<T>(env: Record<string, string>, processes: number, run: () => Promise<T>): Promise<T> {
   const started: AppProcess[] = [];
   try {
-    for (let i = 0; i < processes; i++) started.push(await startApp("dispatcher", env));
+    for (let i = 0; i < processes; i++) {
+      const profiled = profileDir !== null && processes === 1 && readdirSync(profileDir).length === 0;
+      const launch = profiled ? { args: ["--cpu-prof", "--cpu-prof-dir", profileDir, "--import", "tsx", join("apps", "dispatcher", "src", "main.ts")], cwd: repoRoot } : undefined;
+      started.push(await startApp("dispatcher", env, 60_000, launch));
+    }
     return await run();
   } finally {
     await Promise.all(started.map((p) => p.stop("SIGTERM")));
@@ -173,6 +184,8 @@ try {
     print(p);
   }
   process.stdout.write("\nburst latency includes queueing behind the burst; paced latency is commit → receipt at a steady load.\n");
+  const profile = profileDir ? readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
+  if (profileDir && profile) printProfileSummary(join(profileDir, profile), "the dispatcher (1-dispatcher burst)");
   process.stdout.write("raw p50/p95 is one POST's round trip; dispatcher p50/p95 is the event's commit → receipt.\n");
 } finally {
   await receiver.close();

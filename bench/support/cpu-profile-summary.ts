@@ -41,9 +41,9 @@ export function summarizeProfile(path: string, key: (frame: CpuProfile["nodes"][
 }
 
 /** By owner (package / workspace / node / V8 state) and by function, as two printable tables. */
-export function printProfileSummary(path: string, print: (line: string) => void = console.log): void {
+export function printProfileSummary(path: string, of = "the API", print: (line: string) => void = console.log): void {
   const pct = (s: number) => `${(s * 100).toFixed(1).padStart(5)} %`;
-  print(`\nCPU profile of the API (${path}): self time by owner`);
+  print(`\nCPU profile of ${of} (${path}): self time by owner`);
   for (const row of summarizeProfile(path, (f) => codeOwner(f.url, f.functionName))) print(`  ${pct(row.share)}  ${row.name}`);
   print("self time by function");
   for (const row of summarizeProfile(path, (f) => `${f.functionName || "(anonymous)"} ${codeOwner(f.url, f.functionName)}:${f.lineNumber + 1}`, 25)) {
