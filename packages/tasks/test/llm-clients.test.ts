@@ -18,6 +18,10 @@ afterAll(async () => {
   await llm?.close();
 });
 
+// A late request of an earlier test (an aborted or retried one) may still reach the shared fake: each
+// test finds its own calls by its key, never by position.
+const callsWithKey = (from: number, apiKey: string) => llm.calls.slice(from).filter((c) => c.apiKey === apiKey);
+
 const clientFor = (provider: LlmProvider, apiKey = "sk-test-key") =>
   createLlmClient({ provider, model: provider === "anthropic" ? "claude-test" : "gpt-test", apiKey, baseUrl: provider === "anthropic" ? llm.origin : llm.baseUrl, retry: FAST, timeoutMs: 10_000 });
 
@@ -32,12 +36,14 @@ describe.each(["openai", "anthropic", "openai-compatible"] as const)("%s through
   it("sends the system prompt, the conversation, the tools and the key; returns the one tool call with its token counts", async () => {
     llm.setPolicy(() => ({ tool: "done", args: { result: "42 EUR" }, usage: { input: 321, output: 9 } }));
     const before = llm.calls.length;
-    const answer = await clientFor(provider).next({ system: "You drive a browser.", messages: conversation, tools: TOOLS });
+    const answer = await clientFor(provider, `sk-test-key-${provider}`).next({ system: "You drive a browser.", messages: conversation, tools: TOOLS });
     expect(answer.toolCall).toMatchObject({ name: "done", args: { result: "42 EUR" } });
     expect(answer.usage).toEqual({ input: 321, output: 9 });
-    const call = llm.calls[before]!;
+    const mine = callsWithKey(before, `sk-test-key-${provider}`);
+    expect(mine).toHaveLength(1);
+    const call = mine[0]!;
     expect(call.dialect).toBe(provider === "anthropic" ? "anthropic" : "openai");
-    expect(call.apiKey).toBe("sk-test-key");
+    expect(call.apiKey).toBe(`sk-test-key-${provider}`);
     expect(call.toolNames).toEqual(["goto", "done"]);
     expect(call.messages[0]).toEqual({ role: "system", text: "You drive a browser." });
     expect(call.last).toContain("Price: 42 EUR");
@@ -62,21 +68,21 @@ describe.each(["openai", "anthropic", "openai-compatible"] as const)("%s through
   it("401 is INVALID_API_KEY at once, without a retry", async () => {
     llm.setPolicy(() => ({ status: 401 }));
     const before = llm.calls.length;
-    const failure = await clientFor(provider, "sk-wrong").next({ system: "s", messages: conversation, tools: TOOLS }).catch((e: unknown) => e);
+    const failure = await clientFor(provider, `sk-wrong-${provider}`).next({ system: "s", messages: conversation, tools: TOOLS }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(LlmError);
     expect(failure).toMatchObject({ code: "INVALID_API_KEY", status: 401, attempts: 1 });
-    expect(llm.calls.length - before).toBe(1);
+    expect(callsWithKey(before, `sk-wrong-${provider}`)).toHaveLength(1);
     expect(String((failure as Error).message)).not.toContain("sk-wrong");
   });
 
   it("429 with Retry-After is retried after at least that long, then succeeds; 429 every time is RATE_LIMIT after the attempts", async () => {
     let n = 0;
-    llm.setPolicy(() => (++n <= 2 ? { status: 429, headers: { "retry-after": "1" } } : { tool: "done", args: { result: 1 } }));
+    llm.setPolicy((turn) => (turn.apiKey === `sk-test-429-${provider}` && ++n <= 2 ? { status: 429, headers: { "retry-after": "1" } } : { tool: "done", args: { result: 1 } }));
     const before = llm.calls.length;
     const startedAt = Date.now();
-    const answer = await clientFor(provider).next({ system: "s", messages: conversation, tools: TOOLS });
+    const answer = await clientFor(provider, `sk-test-429-${provider}`).next({ system: "s", messages: conversation, tools: TOOLS });
     expect(answer.toolCall?.name).toBe("done");
-    expect(llm.calls.length - before).toBe(3);
+    expect(callsWithKey(before, `sk-test-429-${provider}`)).toHaveLength(3);
     // Two waits of at least the 1 s the provider asked for.
     expect(Date.now() - startedAt).toBeGreaterThanOrEqual(2_000);
 
