@@ -1,13 +1,6 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import { countWebhookHistoryBacklog, outboxLagSeconds, WEBHOOK_BACKLOG_COUNT_CAP, type Db } from "@browserfleet/db";
-import { settleWithin } from "@browserfleet/runtime";
-
-/** A Postgres read at scrape time gives up after this (a hung server must not hold /metrics). */
-const SCRAPE_READ_TIMEOUT_MS = 2_000;
-
-function boundedRead<T>(read: Promise<T>): Promise<T | null> {
-  return settleWithin(read.catch(() => null), SCRAPE_READ_TIMEOUT_MS, () => null);
-}
+import { readAtScrape } from "@browserfleet/runtime";
 
 export interface DispatcherMetrics {
   deliveries: Counter<"outcome">;
@@ -24,7 +17,7 @@ export function createDispatcherMetrics(registry: Registry, prisma: Db): Dispatc
     help: "Age of the oldest event not yet fanned out to its endpoints (0 when none waits)",
     registers: [registry],
     async collect() {
-      this.set((await boundedRead(outboxLagSeconds(prisma))) ?? Number.NaN);
+      this.set((await readAtScrape(outboxLagSeconds(prisma))) ?? Number.NaN);
     },
   });
   new Gauge({
@@ -33,7 +26,7 @@ export function createDispatcherMetrics(registry: Registry, prisma: Db): Dispatc
     labelNames: ["table"],
     registers: [registry],
     async collect() {
-      const backlog = await boundedRead(countWebhookHistoryBacklog(prisma));
+      const backlog = await readAtScrape(countWebhookHistoryBacklog(prisma));
       for (const table of ["webhook_tasks", "webhook_deliveries", "outbox_events"] as const) this.set({ table }, backlog?.[table] ?? Number.NaN);
     },
   });

@@ -7,7 +7,7 @@ import { startEgressProxy } from "@browserfleet/egress";
 import { loadConfig } from "@browserfleet/config";
 import { checkTargetUrl, createHostLookup, warmupRecipes, type LookupOptions } from "@browserfleet/core";
 import { createBlobStores, createPrismaClient, postgresProfileStore } from "@browserfleet/db";
-import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, readPendingByWorkspace, type PageJobData } from "@browserfleet/queue";
+import { AdmissionController, PAGE_QUEUE_NAME, bullConnection, createPageQueue, createRedisConnection, type PageJobData } from "@browserfleet/queue";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { ContextLanes } from "./context-lanes.ts";
 import { joinFleet } from "./fleet-membership.ts";
@@ -34,7 +34,7 @@ const subscriber = createRedisConnection(config.REDIS_URL, { connectionName: "wo
 subscriber.on("error", (err: Error) => logger.warn({ err: { message: err.message } }, "redis connection error"));
 const queue = createPageQueue({ redisUrl: config.REDIS_URL, prefix: config.QUEUE_PREFIX, attempts: config.JOB_MAX_ATTEMPTS });
 const admission = new AdmissionController({ redis, queue, prefix: config.QUEUE_PREFIX, leaseMs: config.JOB_LOCK_MS });
-registerAdmissionGauges(registry, { admission, pendingByWorkspace: () => readPendingByWorkspace(redis, config.QUEUE_PREFIX) });
+registerAdmissionGauges(registry, admission);
 const aborts = new JobAbortControllers(logger);
 await aborts.listen(subscriber, config.QUEUE_PREFIX);
 const targetPolicy = { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) };

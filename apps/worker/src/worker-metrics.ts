@@ -1,17 +1,9 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
 import type { AgentQueue } from "@browserfleet/agents";
-import type { AdmissionController, PendingByWorkspace } from "@browserfleet/queue";
+import type { AdmissionController } from "@browserfleet/queue";
 import { BROWSER_RESTART_REASONS, type BrowserPoolStats } from "@browserfleet/browser";
-import { settleWithin } from "@browserfleet/runtime";
+import { readAtScrape } from "@browserfleet/runtime";
 import { readDescendantMemory } from "./descendant-memory.ts";
-
-/** A Redis read at scrape time gives up after this (the worker's connection queues commands while Redis is away). */
-const SCRAPE_READ_TIMEOUT_MS = 2_000;
-
-/** The read's answer, or null if it failed or took longer than a scrape can wait. */
-function boundedRead<T>(read: () => Promise<T>): () => Promise<T | null> {
-  return () => settleWithin(read().catch(() => null), SCRAPE_READ_TIMEOUT_MS, () => null);
-}
 
 export interface WorkerMetrics {
   pages: Counter<"outcome" | "applied">;
@@ -35,19 +27,13 @@ export function perScrape<T>(read: () => Promise<T>): () => Promise<T> {
   };
 }
 
-export interface AdmissionGaugeSources {
-  admission: AdmissionController;
-  /** readPendingByWorkspace on this worker's Redis and QUEUE_PREFIX. */
-  pendingByWorkspace: () => Promise<PendingByWorkspace>;
-}
-
 /**
  * Fleet-wide admission state, read from Redis at scrape time (any worker reports the same numbers: aggregate with max).
  * Redis down (or slower than SCRAPE_READ_TIMEOUT_MS): NaN, and /metrics still answers (readyz reports the outage).
  */
-export function registerAdmissionGauges(registry: Registry, sources: AdmissionGaugeSources): void {
-  const pending = perScrape(boundedRead(sources.pendingByWorkspace));
-  const snapshot = perScrape(boundedRead(() => sources.admission.snapshot()));
+export function registerAdmissionGauges(registry: Registry, admission: AdmissionController): void {
+  const pending = perScrape(() => readAtScrape(admission.pendingByWorkspace()));
+  const snapshot = perScrape(() => readAtScrape(admission.snapshot()));
   new Gauge({
     name: "browserfleet_admission_pending_pages",
     help: "Pages waiting for admission across all workspaces (scale workers on this; every worker reports the fleet's number)",
@@ -116,7 +102,7 @@ export function registerAgentGauges(registry: Registry, sources: AgentGaugeSourc
     },
   });
   new Gauge({ name: "browserfleet_agent_slots", help: "Agent sessions this worker can host at once (WORKER_AGENT_SLOTS)", registers: [registry] }).set(sources.slots);
-  const waiting = boundedRead(sources.waiting);
+  const waiting = () => readAtScrape(sources.waiting());
   new Gauge({
     name: "browserfleet_agents_waiting",
     help: "Agent sessions waiting for a free agent slot on any worker (every worker reports the fleet's number)",

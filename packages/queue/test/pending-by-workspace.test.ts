@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Redis } from "ioredis";
-import { readPendingByWorkspace } from "../src/index.ts";
 import { items, openAdmissionFixture, type AdmissionFixture } from "./admission-fixture.ts";
 
 let fx: AdmissionFixture;
@@ -14,9 +13,9 @@ afterEach(async () => {
   await fx.close();
 });
 
-describe("readPendingByWorkspace", () => {
+describe("AdmissionController.pendingByWorkspace", () => {
   it("is empty when nothing waits", async () => {
-    expect(await readPendingByWorkspace(redis, fx.prefix, 3)).toEqual({ total: 0, top: [], other: 0 });
+    expect(await fx.controller().pendingByWorkspace(3)).toEqual({ total: 0, top: [], other: 0 });
   });
 
   it("names the workspaces with most pages waiting (both lanes), most first, and sums the rest as other", async () => {
@@ -26,13 +25,13 @@ describe("readPendingByWorkspace", () => {
     for (const [i, n] of sizes.entries()) await adm.enqueue(`ws-${i}`, 4, items(`job-${i}`, n));
     await adm.enqueue("ws-0", 4, items("sync-0", 4), { lane: "sync" });
 
-    const read = await readPendingByWorkspace(redis, fx.prefix, 3);
+    const read = await adm.pendingByWorkspace(3);
     // ws-0 and ws-2 tie at 9 (in either order), ws-6 has 8.
     expect(read.top.map((t) => t.pending)).toEqual([9, 9, 8]);
     expect(read.top.slice(0, 2).map((t) => t.workspaceId).sort()).toEqual(["ws-0", "ws-2"]);
     expect(read.top[2]!.workspaceId).toBe("ws-6");
     expect(read.total).toBe(39);
-    expect(read.total).toBe(await adm.pendingTotal());
+    expect(read.total).toBe(sizes.reduce((sum, n) => sum + n, 0) + 4);
     expect(read.other).toBe(7 + 3 + 2 + 1);
   });
 
@@ -47,16 +46,16 @@ describe("readPendingByWorkspace", () => {
     }
     await pipeline.exec();
 
-    const read = await readPendingByWorkspace(redis, fx.prefix, 20);
+    const read = await adm.pendingByWorkspace(20);
     expect(read.top).toHaveLength(20);
     expect(read.top.every((t) => t.pending === 7)).toBe(true);
-    expect(read.total).toBe(await adm.pendingTotal());
+    expect(read.total).toBe(Array.from({ length: 1_000 }, (_, i) => 1 + (i % 7)).reduce((sum, n) => sum + n, 0));
     expect(read.other + read.top.reduce((s, t) => s + t.pending, 0)).toBe(read.total);
-    expect((await readPendingByWorkspace(redis, fx.prefix, 0)).top).toEqual([]);
+    expect((await adm.pendingByWorkspace(0)).top).toEqual([]);
   });
 
   it("skips a workspace left in the ring with nothing waiting", async () => {
     await redis.sadd(`${fx.prefix}:adm:ring-set`, "ws-empty");
-    expect(await readPendingByWorkspace(redis, fx.prefix)).toEqual({ total: 0, top: [], other: 0 });
+    expect(await fx.controller().pendingByWorkspace()).toEqual({ total: 0, top: [], other: 0 });
   });
 });

@@ -1,5 +1,14 @@
 import { Counter, Registry, collectDefaultMetrics } from "prom-client";
 import { droppedLogLines, type PinoLogger } from "./create-logger.ts";
+import { settleWithin } from "./within.ts";
+
+/** A Postgres or Redis read at scrape time gives up after this: a hung server, or a client queueing commands while its server is away, must not hold /metrics. */
+export const SCRAPE_READ_TIMEOUT_MS = 2_000;
+
+/** A gauge's read at scrape time: its answer, or null if it failed or took longer than SCRAPE_READ_TIMEOUT_MS (the gauge then reads NaN). */
+export function readAtScrape<T>(read: Promise<T>): Promise<T | null> {
+  return settleWithin(read.catch(() => null), SCRAPE_READ_TIMEOUT_MS, () => null);
+}
 
 /** A registry per process (no global default), with Node's default metrics under a prefix. */
 export function createMetricsRegistry(processName: string, logger?: PinoLogger): Registry {

@@ -24,14 +24,14 @@ function presentedKey(req: Request): string | undefined {
  * No auth cache: one indexed lookup per request keeps a revocation effective on every replica at the next request
  * (through the driver, not Prisma: it runs on every request).
  */
-export function authenticate(reads: DriverPool, keyUsage: KeyUsageRecorder) {
+export function authenticate(driver: DriverPool, keyUsage: KeyUsageRecorder) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const key = presentedKey(req);
     if (key === undefined || key === "") {
       throw new ApiError("UNAUTHORIZED", "missing API key: send X-API-Key or Authorization: Bearer <key>");
     }
     if (!isWellFormedApiKey(key)) throw new ApiError("INVALID_API_KEY", "API key is malformed (expected agt_live_ followed by 32 hex characters)");
-    const found = await findApiKeyByHashHot(reads, hashApiKey(key));
+    const found = await findApiKeyByHashHot(driver, hashApiKey(key));
     if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
     req.auth = { workspaceId: found.workspaceId, keyId: found.id, maxConcurrency: found.maxConcurrency };
     req.rateLimits = { requestsPerMinute: found.requestsPerMinute, submissionsPerSecond: found.submissionsPerSecond };

@@ -12,7 +12,7 @@ export interface DriverPool {
 }
 
 export interface DriverPoolOptions {
-  /** Connections for these reads alone (beside the Prisma client's own pool). */
+  /** Connections for these statements alone (beside the Prisma client's own pool). */
   max?: number;
   /** As for the Prisma client: a dead server fails the read instead of holding its request. */
   connectTimeoutMs?: number;

@@ -11,8 +11,8 @@ interface KeyRow {
 }
 
 /** findApiKeyByHash through the driver: the same row, read by the unique index on key_hash, with its workspace's limits. */
-export async function findApiKeyByHashHot(reads: DriverPool, keyHash: string): Promise<ApiKeyLookup | null> {
-  const { rows } = await reads.pool.query<KeyRow>({
+export async function findApiKeyByHashHot(driver: DriverPool, keyHash: string): Promise<ApiKeyLookup | null> {
+  const { rows } = await driver.pool.query<KeyRow>({
     name: "bf_api_key_by_hash",
     text: `SELECT k.id, k.workspace_id, k.revoked_at, w.max_concurrency, w.requests_per_minute, w.submissions_per_second
              FROM api_keys k JOIN workspaces w ON w.id = k.workspace_id

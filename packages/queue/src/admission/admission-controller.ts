@@ -2,6 +2,7 @@ import type { Redis } from "ioredis";
 import { enqueuePageItems, type PageQueue } from "../page-queue.ts";
 import type { PageJobData } from "../page-job.ts";
 import { defineAdmissionScripts, type AdmissionRedis } from "./admission-scripts.ts";
+import { PENDING_TOP_WORKSPACES, parsePendingByWorkspace, type PendingByWorkspace } from "./pending-by-workspace.ts";
 
 export interface AdmissionOptions {
   /** The process's Redis client (scripts are defined on it). */
@@ -125,14 +126,13 @@ export class AdmissionController {
     return { leases, running: Number(running ?? 0), pending: pendingBulk + pendingSync, pendingSync, capacity: slots.reduce((s, v) => s + Number(v ?? 0), 0) };
   }
 
-  /** Pages waiting for admission across every workspace: the depth operators scale workers on. */
-  async pendingTotal(): Promise<number> {
-    const waiting = await this.waitingWorkspaces();
-    if (waiting.length === 0) return 0;
-    const pipeline = this.redis.pipeline();
-    for (const ws of waiting) pipeline.llen(`${this.prefix}:pending:${ws}`).llen(`${this.prefix}:pending-sync:${ws}`);
-    const answers = (await pipeline.exec()) ?? [];
-    return answers.reduce((sum, [, n]) => sum + Number(n ?? 0), 0);
+  /**
+   * Pages waiting for admission across every workspace (the depth operators scale workers on) and the `top`
+   * workspaces holding most of them, in one atomic read (lua/pending-by-workspace.lua) whose answer is O(top)
+   * whatever the number of workspaces waiting: a metric built on it keeps at most top + 1 series.
+   */
+  async pendingByWorkspace(top = PENDING_TOP_WORKSPACES): Promise<PendingByWorkspace> {
+    return parsePendingByWorkspace((await this.redis.bfAdmPendingByWorkspace(this.prefix, Math.max(0, Math.floor(top)))) as (string | number)[]);
   }
 
   private common(): (string | number)[] {

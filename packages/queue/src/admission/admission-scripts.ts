@@ -12,6 +12,7 @@ export const ADMISSION_SCRIPTS = {
   bfAdmHeartbeat: `${ADMIT}\n${lua("heartbeat")}`,
   bfAdmRenew: lua("renew"),
   bfAdmPurgeJob: lua("purge-job"),
+  bfAdmPendingByWorkspace: lua("pending-by-workspace"),
 } as const;
 
 type ScriptName = keyof typeof ADMISSION_SCRIPTS;
