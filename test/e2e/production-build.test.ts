@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import pg from "pg";
@@ -10,6 +10,7 @@ import { startFixtureSite, type FixtureSite } from "../support/fixture-site.ts";
 import { apiClient } from "../support/http-client.ts";
 import { allResults, waitForJob } from "../support/job-polling.ts";
 import { localFleetEnv } from "../support/test-stack.ts";
+import { workspaceFolders } from "../support/workspace-folders.ts";
 
 // README's production path, as an image would run it: `npm run build`, then only what the runtime
 // stage copies (the lockfile, every workspace's package.json, the bundles, prisma/) installed with
@@ -24,17 +25,6 @@ let site: FixtureSite;
 
 const run = (command: string, args: string[], cwd: string, env: Record<string, string> = {}): string =>
   execFileSync(command, args, { cwd, encoding: "utf8", env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
-
-/** The workspace folders npm knows (root package.json's workspaces globs), relative to the repo. */
-function workspaceFolders(): string[] {
-  const globs = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { workspaces: string[] }).workspaces;
-  return globs.flatMap((glob) => {
-    const parent = glob.replace(/\/\*$/, "");
-    return readdirSync(join(repoRoot, parent))
-      .map((name) => join(parent, name))
-      .filter((folder) => existsSync(join(repoRoot, folder, "package.json")));
-  });
-}
 
 function copy(relativePath: string): void {
   mkdirSync(dirname(join(scratch, relativePath)), { recursive: true });

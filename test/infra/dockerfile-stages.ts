@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -106,15 +106,4 @@ export function healthcheckCommand(stage: Stage): string[] | null {
   if (args === undefined || /^NONE\b/i.test(args)) return null;
   const command = /(?:^|\s)CMD\s+(.*)$/s.exec(args)?.[1];
   return command === undefined ? null : execForm(command);
-}
-
-/** The workspace folders npm knows (root package.json's workspaces globs, e.g. packages/*), relative to the repo. */
-export function workspaceFolders(): string[] {
-  const globs = (JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as { workspaces: string[] }).workspaces;
-  return globs.flatMap((glob) => {
-    const parent = glob.replace(/\/\*$/, "");
-    return readdirSync(join(repoRoot, parent))
-      .map((name) => `${parent}/${name}`)
-      .filter((folder) => existsSync(join(repoRoot, folder, "package.json")));
-  });
 }

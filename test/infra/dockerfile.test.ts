@@ -5,7 +5,8 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { isIgnored, readDockerignore } from "./dockerignore-rules.ts";
-import { contextFilesIn, copies, execForm, healthcheckCommand, instructions, readDockerfile, repoRoot, workspaceFolders } from "./dockerfile-stages.ts";
+import { workspaceFolders } from "../support/workspace-folders.ts";
+import { contextFilesIn, copies, execForm, healthcheckCommand, instructions, readDockerfile, repoRoot } from "./dockerfile-stages.ts";
 
 // infra/Dockerfile, read as text (no Docker engine here): a build stage with dev dependencies and a
 // runtime stage with production dependencies, Debian's Chromium, the bundles, a non-root user and a
