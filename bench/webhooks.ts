@@ -3,7 +3,8 @@
 // 200 at once. Baseline in the same run: this script signing and POSTing the same bodies itself,
 // with the same concurrency and no database, i.e. the ceiling of the HTTP path on this machine.
 // Latency is from the event's commit (created_at, the job's completion) to its receipt.
-//   npx tsx bench/webhooks.ts -- [--events 3000] [--endpoints 16] [--rate 50] [--seconds 10]
+//   npx tsx bench/webhooks.ts -- [--events 3000] [--endpoints 16] [--rate 50] [--seconds 10] [--warmup 500]
+// Each burst row (and the baseline) first sends --warmup events unmeasured.
 import { randomBytes } from "node:crypto";
 import http from "node:http";
 import { mkdtempSync, readdirSync } from "node:fs";
@@ -18,6 +19,8 @@ import { localFleetEnv } from "../test/support/test-stack.ts";
 import { startWebhookReceiver, type WebhookReceiver } from "../test/support/webhook-receiver.ts";
 import { fmt, percentile, runConcurrently } from "./stats.ts";
 import { printProfileSummary } from "./support/cpu-profile-summary.ts";
+import { cpuSecondsOf, cpuSecondsOfCommand, measureCpu, ownCpuSeconds, type CpuSplit } from "./support/process-cpu.ts";
+import { cpus } from "node:os";
 
 const argv = process.argv.slice(2);
 if (argv[0] === "--") argv.shift();
@@ -29,6 +32,8 @@ const { values } = parseArgs({
     rate: { type: "string", default: "50" },
     seconds: { type: "string", default: "10" },
     concurrency: { type: "string", default: "32" },
+    // Events each burst row sends first, unmeasured, so every process is past its JIT warm-up (as the baseline is).
+    warmup: { type: "string", default: "500" },
     // Runs the single-dispatcher burst's dispatcher under node --cpu-prof and prints where its CPU went.
     "cpu-prof": { type: "boolean", default: false },
   },
@@ -39,9 +44,11 @@ const ENDPOINTS = Number(values.endpoints);
 const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const CONCURRENCY = Number(values.concurrency);
+const WARMUP = Number(values.warmup);
 for (const [flag, n] of [["--events", EVENTS], ["--endpoints", ENDPOINTS], ["--rate", RATE], ["--seconds", SECONDS], ["--concurrency", CONCURRENCY]] as const) {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${flag} must be a positive integer`);
 }
+if (!Number.isInteger(WARMUP) || WARMUP < 0) throw new Error("--warmup must be a whole number");
 const progress = (msg: string): void => void process.stderr.write(`bench/webhooks: ${msg}\n`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -51,6 +58,8 @@ interface Row {
   events: number;
   eventsPerSecond: number;
   latenciesMs: number[];
+  /** CPU seconds per part of the machine over the row, and the row's wall seconds. */
+  cpu?: { split: CpuSplit; wallSeconds: number };
 }
 const rows: Row[] = [];
 const print = (r: Row): void => {
@@ -95,6 +104,7 @@ async function rawPosts(receiver: WebhookReceiver, events: number): Promise<Row>
     const e = syntheticEvent(crypto.randomUUID(), n);
     return { n, id: e.id, body: serializeEnvelope({ ...e, createdAt: new Date() }) };
   });
+  const cpu = measureCpu({ "bench (sender + receiver)": ownCpuSeconds });
   const startedAt = performance.now();
   const latencies = await runConcurrently(bodies, CONCURRENCY, async (b) => {
     const headers = signatureHeaders({ secret, eventId: b.id, timestampSeconds: Math.floor(Date.now() / 1000), rawBody: b.body });
@@ -108,10 +118,18 @@ async function rawPosts(receiver: WebhookReceiver, events: number): Promise<Row>
     });
   });
   const wallMs = performance.now() - startedAt;
-  return { path: "raw signed POSTs (no DB, same concurrency)", processes: 1, events, eventsPerSecond: events / (wallMs / 1000), latenciesMs: latencies };
+  const split = cpu();
+  return {
+    path: "raw signed POSTs (no DB, same concurrency)",
+    processes: 1,
+    events,
+    eventsPerSecond: events / (wallMs / 1000),
+    latenciesMs: latencies,
+    cpu: { split, wallSeconds: wallMs / 1000 },
+  };
 }
 
-async function withDispatchers<T>(env: Record<string, string>, processes: number, run: () => Promise<T>): Promise<T> {
+async function withDispatchers<T>(env: Record<string, string>, processes: number, run: (pids: number[]) => Promise<T>): Promise<T> {
   const started: AppProcess[] = [];
   try {
     for (let i = 0; i < processes; i++) {
@@ -119,19 +137,33 @@ async function withDispatchers<T>(env: Record<string, string>, processes: number
       const launch = profiled ? { args: ["--cpu-prof", "--cpu-prof-dir", profileDir, "--import", "tsx", join("apps", "dispatcher", "src", "main.ts")], cwd: repoRoot } : undefined;
       started.push(await startApp("dispatcher", env, 60_000, launch));
     }
-    return await run();
+    return await run(started.map((p) => p.child.pid!));
   } finally {
     await Promise.all(started.map((p) => p.stop("SIGTERM")));
   }
 }
 
 async function burst(prisma: PrismaClient, receiver: WebhookReceiver, workspaceIds: string[], env: Record<string, string>, processes: number): Promise<Row> {
-  return withDispatchers(env, processes, async () => {
+  return withDispatchers(env, processes, async (pids) => {
+    if (WARMUP > 0) {
+      const warm = Array.from({ length: WARMUP }, (_, n) => syntheticEvent(workspaceIds[n % workspaceIds.length]!, n));
+      await prisma.outboxEvent.createMany({ data: warm });
+      await awaitReceipt(receiver, new Set(warm.map((e) => e.id)));
+    }
     const events = Array.from({ length: EVENTS }, (_, n) => syntheticEvent(workspaceIds[n % workspaceIds.length]!, n));
+    const cpu = measureCpu({ dispatchers: () => cpuSecondsOf(pids), postgres: () => cpuSecondsOfCommand("postgres"), "bench (receiver, inserts)": ownCpuSeconds });
     const startedAt = Date.now();
     for (let i = 0; i < events.length; i += 500) await prisma.outboxEvent.createMany({ data: events.slice(i, i + 500) });
     const { lastAt, latenciesMs } = await awaitReceipt(receiver, new Set(events.map((e) => e.id)));
-    return { path: `dispatcher burst (${EVENTS} events at once)`, processes, events: EVENTS, eventsPerSecond: EVENTS / ((lastAt - startedAt) / 1000), latenciesMs };
+    const split = cpu();
+    return {
+      path: `dispatcher burst (${EVENTS} events at once)`,
+      processes,
+      events: EVENTS,
+      eventsPerSecond: EVENTS / ((lastAt - startedAt) / 1000),
+      latenciesMs,
+      cpu: { split, wallSeconds: (Date.now() - startedAt) / 1000 },
+    };
   });
 }
 
@@ -168,6 +200,7 @@ try {
   process.stdout.write(`webhooks: ${ENDPOINTS} endpoints, one per workspace (4 attempts open each at most), ${CONCURRENCY} attempts per dispatcher, receiver answers 200 at once\n`);
   process.stdout.write(`${"path".padEnd(46)} ${"procs".padStart(5)} ${"events".padStart(7)} ${"events/s".padStart(9)} ${"p50 ms".padStart(7)} ${"p95 ms".padStart(7)}\n`);
   progress("baseline…");
+  if (WARMUP > 0) await rawPosts(receiver, WARMUP);
   const base = await rawPosts(receiver, EVENTS);
   rows.push(base);
   print(base);
@@ -184,6 +217,16 @@ try {
     print(p);
   }
   process.stdout.write("\nburst latency includes queueing behind the burst; paced latency is commit → receipt at a steady load.\n");
+  const dispatcherRows = rows.filter((r) => r.path.startsWith("dispatcher burst"));
+  process.stdout.write(`share of the raw signed POSTs rate: ${dispatcherRows.map((r) => `${r.processes} dispatcher(s) ${fmt((100 * r.eventsPerSecond) / base.eventsPerSecond)} %`).join(", ")}`);
+  if (dispatcherRows.length === 2) process.stdout.write(`; 2 dispatchers ÷ 1: ${fmt(dispatcherRows[1]!.eventsPerSecond / dispatcherRows[0]!.eventsPerSecond, 2)}×`);
+  process.stdout.write("\n\nCPU per event (µs) by part of the machine, and the cores busy over the row (of " + cpus().length + "):\n");
+  for (const r of rows) {
+    if (!r.cpu) continue;
+    const parts = Object.entries(r.cpu.split).map(([part, seconds]) => `${part} ${fmt((seconds * 1e6) / r.events)}`);
+    const total = Object.values(r.cpu.split).reduce((a, b) => a + b, 0);
+    process.stdout.write(`  ${r.path} ×${r.processes}: ${parts.join(", ")}; cores busy ${fmt(total / r.cpu.wallSeconds, 2)}\n`);
+  }
   const profile = profileDir ? readdirSync(profileDir).find((f) => f.endsWith(".cpuprofile")) : undefined;
   if (profileDir && profile) printProfileSummary(join(profileDir, profile), "the dispatcher (1-dispatcher burst)");
   process.stdout.write("raw p50/p95 is one POST's round trip; dispatcher p50/p95 is the event's commit → receipt.\n");

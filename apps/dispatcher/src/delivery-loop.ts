@@ -1,11 +1,14 @@
 import type { Logger } from "pino";
 import { serializeEnvelope, signatureHeaders, type TargetPolicy } from "@browserfleet/core";
-import { claimWebhookTasks, fanOutEvents, recordWebhookAttempt, type ClaimedWebhookTask, type Db } from "@browserfleet/db";
+import { claimWebhookTasks, fanOutEvents, recordFailedWebhookAttempt, type ClaimedWebhookTask, type Db, type DriverPool } from "@browserfleet/db";
+import { createDeliveredRecorder } from "./delivered-recorder.ts";
 import type { DispatcherMetrics } from "./dispatcher-metrics.ts";
 import { sendWebhook } from "./send-webhook.ts";
 
 export interface DeliveryLoopOptions {
   prisma: Db;
+  /** The loop's own statements (fan-out, claim, delivered records) go straight through the driver. */
+  driver: DriverPool;
   logger: Logger;
   metrics: DispatcherMetrics;
   policy: TargetPolicy;
@@ -32,7 +35,8 @@ const LEASE_MARGIN_MS = 5_000;
  * A Postgres outage is logged and waited out; the loop never exits on its own.
  */
 export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
-  const { prisma, logger, metrics } = options;
+  const { prisma, driver, logger, metrics } = options;
+  const deliveredRecorder = createDeliveredRecorder(driver);
   const inFlight = new Set<Promise<void>>();
   let stopping = false;
   let wake: (() => void) | null = null;
@@ -49,7 +53,6 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
     });
 
   const attempt = async (task: ClaimedWebhookTask): Promise<void> => {
-    const log = logger.child({ workspace_id: task.workspaceId, event_id: task.eventId, endpoint_id: task.endpointId, attempt: task.attempt });
     const body = serializeEnvelope({ id: task.eventId, type: task.eventType, createdAt: task.eventCreatedAt, workspaceId: task.workspaceId, data: task.data });
     const startedAt = new Date();
     const headers = signatureHeaders({
@@ -60,23 +63,44 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
       rawBody: body,
     });
     const response = await sendWebhook({ url: task.url, body, headers, policy: options.policy, timeoutMs: options.timeoutMs });
-    const delivered = response.error === null;
-    const outcome = await recordWebhookAttempt(prisma, {
-      taskId: task.taskId,
-      endpointId: task.endpointId,
-      eventId: task.eventId,
-      eventType: task.eventType,
-      attempt: task.attempt,
-      startedAt,
-      outcome: { delivered, ...response },
-      retryScale: options.retryScale,
-      disableAfterMs: options.disableAfterMs,
-    });
+    const outcome =
+      response.error === null
+        ? await deliveredRecorder.record({
+            taskId: task.taskId,
+            endpointId: task.endpointId,
+            eventId: task.eventId,
+            eventType: task.eventType,
+            attempt: task.attempt,
+            statusCode: response.statusCode!,
+            startedAt,
+            durationMs: response.durationMs,
+          })
+        : await recordFailedWebhookAttempt(prisma, {
+            taskId: task.taskId,
+            endpointId: task.endpointId,
+            eventId: task.eventId,
+            eventType: task.eventType,
+            attempt: task.attempt,
+            startedAt,
+            outcome: response,
+            retryScale: options.retryScale,
+            disableAfterMs: options.disableAfterMs,
+          });
     metrics.deliveries.inc({ outcome });
     metrics.attemptDuration.observe({ outcome }, response.durationMs / 1000);
-    const fields = { outcome, status_code: response.statusCode, duration_ms: response.durationMs, error: response.error ?? undefined };
-    if (delivered) log.debug(fields, "webhook delivered");
-    else log.info(fields, "webhook attempt failed");
+    // Fields, not a child logger: most attempts are delivered and logged at debug, usually off.
+    const fields = {
+      workspace_id: task.workspaceId,
+      event_id: task.eventId,
+      endpoint_id: task.endpointId,
+      attempt: task.attempt,
+      outcome,
+      status_code: response.statusCode,
+      duration_ms: response.durationMs,
+      error: response.error ?? undefined,
+    };
+    if (outcome === "delivered") logger.debug(fields, "webhook delivered");
+    else logger.info(fields, "webhook attempt failed");
   };
 
   const track = (task: ClaimedWebhookTask): void => {
@@ -95,10 +119,10 @@ export function startDeliveryLoop(options: DeliveryLoopOptions): DeliveryLoop {
   };
 
   const round = async (): Promise<boolean> => {
-    const fanned = await fanOutEvents(prisma, FAN_OUT_BATCH);
+    const fanned = await fanOutEvents(driver, FAN_OUT_BATCH);
     for (const e of fanned) metrics.fanOutLag.observe(Math.max(0, (e.fanned_out_at.getTime() - e.created_at.getTime()) / 1000));
     const free = options.concurrency - inFlight.size;
-    const claimed = await claimWebhookTasks(prisma, { maxTasks: free, perEndpoint: options.perEndpoint, leaseMs: options.timeoutMs + LEASE_MARGIN_MS });
+    const claimed = await claimWebhookTasks(driver, { maxTasks: free, perEndpoint: options.perEndpoint, leaseMs: options.timeoutMs + LEASE_MARGIN_MS });
     for (const task of claimed) track(task);
     return fanned.length === FAN_OUT_BATCH || (claimed.length > 0 && claimed.length === free);
   };

@@ -1,6 +1,6 @@
 import { loadConfig } from "@browserfleet/config";
 import { createHostLookup } from "@browserfleet/core";
-import { createPrismaClient } from "@browserfleet/db";
+import { createDriverPool, createPrismaClient } from "@browserfleet/db";
 import { backingServiceChecks, createLogger, createMetricsRegistry, exitOnConfigError, onShutdownSignal, startOpsServer } from "@browserfleet/runtime";
 import { startDeliveryLoop } from "./delivery-loop.ts";
 import { createDispatcherMetrics } from "./dispatcher-metrics.ts";
@@ -12,10 +12,13 @@ const logger = createLogger({ level: config.LOG_LEVEL, process: "dispatcher", ma
 const registry = createMetricsRegistry("dispatcher", logger);
 // Bounded connection waits: a dead Postgres is a failed round (logged, retried), never a stuck loop.
 const prisma = createPrismaClient(config.DATABASE_URL, { connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
+// The loop's fan-out and claim run one at a time and delivered attempts are written in batches, so a few connections do.
+const driver = createDriverPool(config.DATABASE_URL, { max: 4, connectTimeoutMs: config.DEPENDENCY_TIMEOUT_MS, queryTimeoutMs: config.DEPENDENCY_TIMEOUT_MS });
 
 const metrics = createDispatcherMetrics(registry, prisma);
 const loop = startDeliveryLoop({
   prisma,
+  driver,
   logger,
   metrics,
   policy: { allowLoopback: config.ALLOW_LOOPBACK_TARGETS, lookup: createHostLookup(config) },
@@ -56,5 +59,6 @@ onShutdownSignal({
     { name: "history-sweep", run: () => sweeper.stop() },
     { name: "ops", run: () => ops.close() },
     { name: "postgres", run: () => prisma.$disconnect() },
+    { name: "postgres-hot-paths", run: () => driver.close() },
   ],
 });

@@ -10,5 +10,6 @@ export * from "./list-webhook-deliveries.ts";
 export * from "./fan-out-events.ts";
 export * from "./claim-webhook-tasks.ts";
 export * from "./record-webhook-attempt.ts";
+export * from "./record-delivered-attempts.ts";
 export * from "./sweep-webhook-history.ts";
 export * from "./count-webhook-history-backlog.ts";

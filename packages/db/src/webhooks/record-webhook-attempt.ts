@@ -2,10 +2,9 @@ import { nextAttemptDelayMs } from "@browserfleet/core";
 import type { Db } from "../client.ts";
 
 export interface WebhookAttemptOutcome {
-  /** A 2xx answer within the timeout. */
-  delivered: boolean;
   statusCode: number | null;
   durationMs: number;
+  /** Why it failed. */
   error: string | null;
   /** The receiver's Retry-After, in ms, if it sent one. */
   retryAfterMs: number | null;
@@ -28,16 +27,16 @@ export interface RecordWebhookAttemptOptions {
 export type RecordedAttempt = "delivered" | "retry" | "gave_up" | "disabled" | "lease_lost";
 
 /**
- * Writes the attempt's delivery row and moves the task on, in one transaction: delivered; due
- * again per the schedule (a Retry-After is a floor); given up after the last attempt; or the
- * endpoint disabled (410 Gone, or failing everything for `disableAfterMs`), which the row says.
- * A task whose lease was lost meanwhile keeps its new owner's state; the attempt is still logged.
+ * Writes a failed attempt's delivery row and moves the task on, in one transaction: due again per
+ * the schedule (a Retry-After is a floor); given up after the last attempt; or the endpoint
+ * disabled (410 Gone, or failing everything for `disableAfterMs`), which the row says. A task
+ * whose lease was lost meanwhile keeps its new owner's state; the attempt is still logged.
+ * Delivered attempts are recorded in batches (recordDeliveredAttempts).
  */
-export async function recordWebhookAttempt(prisma: Db, o: RecordWebhookAttemptOptions): Promise<RecordedAttempt> {
-  if (o.outcome.delivered) return recordDelivered(prisma, o);
+export async function recordFailedWebhookAttempt(prisma: Db, o: RecordWebhookAttemptOptions): Promise<Exclude<RecordedAttempt, "delivered">> {
   return prisma.$transaction(async (tx) => {
     const { outcome } = o;
-    let result: RecordedAttempt;
+    let result: Exclude<RecordedAttempt, "delivered">;
     let error = outcome.error;
     let nextAttemptAt: Date | null = null;
     // Endpoint before task, the order claims lock them in, so a claim and a record never deadlock.
@@ -90,26 +89,4 @@ export async function recordWebhookAttempt(prisma: Db, o: RecordWebhookAttemptOp
     });
     return result;
   });
-}
-
-/**
- * The common case in one statement (one round trip, locks held only while it runs): the task is
- * delivered, a failing streak ends, the attempt is logged. A healthy endpoint's row is not even
- * locked, so successes never wait on claims.
- */
-async function recordDelivered(prisma: Db, o: RecordWebhookAttemptOptions): Promise<RecordedAttempt> {
-  const rows = await prisma.$queryRaw<{ owned: number }[]>`
-    WITH task AS (
-      UPDATE webhook_tasks SET state = 'delivered', locked_until = NULL, finished_at = now()
-      WHERE id = ${o.taskId}::uuid AND state = 'sending' AND attempts = ${o.attempt}::int
-      RETURNING id
-    ), streak AS (
-      UPDATE webhook_endpoints SET failing_since = NULL, updated_at = now()
-      WHERE id = ${o.endpointId}::uuid AND failing_since IS NOT NULL AND EXISTS (SELECT 1 FROM task)
-    ), logged AS (
-      INSERT INTO webhook_deliveries (id, endpoint_id, event_id, event_type, attempt, status_code, delivered_at, duration_ms)
-      VALUES (gen_random_uuid(), ${o.endpointId}::uuid, ${o.eventId}, ${o.eventType}, ${o.attempt}::int, ${o.outcome.statusCode}::int, ${o.startedAt}::timestamptz, ${o.outcome.durationMs}::int)
-    )
-    SELECT count(*)::int AS owned FROM task`;
-  return rows[0]?.owned === 1 ? "delivered" : "lease_lost";
 }
