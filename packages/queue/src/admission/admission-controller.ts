@@ -26,6 +26,9 @@ export interface PendingItem {
 
 export const DEFAULT_MAX_CONCURRENCY = 4;
 
+/** Leases one release call ends at most (bounds its ARGV and its run time inside Redis). */
+const MAX_RELEASES_PER_CALL = 200;
+
 /** Which pending list of its workspace an item waits in: sync quick calls go ahead of batches (see lua/admit.lua). */
 export type AdmissionLane = "sync" | "bulk";
 
@@ -45,6 +48,8 @@ export class AdmissionController {
   readonly leaseMs: number;
   private readonly defaultLimit: number;
   private readonly maxAdmit: number;
+  private readonly releases: { args: [string, string, string]; resolve: (dispatched: number) => void; reject: (err: unknown) => void }[] = [];
+  private releasing = false;
 
   constructor(options: AdmissionOptions) {
     this.redis = defineAdmissionScripts(options.redis);
@@ -72,10 +77,35 @@ export class AdmissionController {
     return dispatched;
   }
 
-  /** Ends a lease (the item is finished, or with `requeue` must run again first in line) and dispatches. */
-  async release(itemId: string, ticket: string, options: { requeue?: boolean } = {}): Promise<number> {
-    const admitted = await this.redis.bfAdmRelease(...this.common(), itemId, ticket, options.requeue ? "requeue" : "");
-    return this.dispatch(admitted);
+  /**
+   * Ends a lease (the item is finished, or with `requeue` must run again first in line) and dispatches.
+   * Releases made in one event-loop turn (a worker's slots finishing together) go as one Lua call and
+   * one hand-off to BullMQ; the items that call admitted are counted in the first release's answer.
+   */
+  release(itemId: string, ticket: string, options: { requeue?: boolean } = {}): Promise<number> {
+    return new Promise<number>((resolve, reject) => {
+      this.releases.push({ args: [itemId, ticket, options.requeue ? "requeue" : ""], resolve, reject });
+      if (this.releasing) return;
+      this.releasing = true;
+      setImmediate(() => void this.releaseWaiting());
+    });
+  }
+
+  private async releaseWaiting(): Promise<void> {
+    try {
+      while (this.releases.length > 0) {
+        const batch = this.releases.splice(0, MAX_RELEASES_PER_CALL);
+        try {
+          const admitted = await this.redis.bfAdmRelease(...this.common(), ...batch.flatMap((r) => r.args));
+          const dispatched = await this.dispatch(admitted);
+          batch.forEach((r, i) => r.resolve(i === 0 ? dispatched : 0));
+        } catch (err) {
+          for (const r of batch) r.reject(err);
+        }
+      }
+    } finally {
+      this.releasing = false;
+    }
   }
 
   /** True while this ticket holds the item's lease (and extends it); false means stop: someone else has it. */
