@@ -6,13 +6,13 @@
 // worker processes. Prints numbers; asserts nothing.
 //   npx tsx bench/batch.ts -- [--pages 300] [--concurrency 4,8] [--only baselines|fleet|queue]
 //     [--queue-jobs 10000] [--queue-workspaces 8] [--queue-concurrency 8]
-import { loadavg } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { startFixtureSite } from "../test/support/fixture-site.ts";
 import { TEST_CHROMIUM_ARGS } from "../test/support/test-stack.ts";
 import { runCrawlee } from "./support/crawlee-run.ts";
 import { startFleetBatchStack } from "./support/fleet-batch.ts";
-import { runQueueOnly, type QueueRunResult } from "./support/queue-run.ts";
+import { runBullmqOnly, runQueueOnly, type QueueRunResult } from "./support/queue-run.ts";
 import { runRawPlaywright } from "./support/raw-playwright.ts";
 import { fmt, percentile } from "./stats.ts";
 
@@ -61,7 +61,7 @@ interface Row {
 }
 
 const rows: Row[] = [];
-const queueRows: (QueueRunResult & { processes: number })[] = [];
+const queueRows: (QueueRunResult & { processes: number; path: "BullMQ alone (baseline)" | "admission + BullMQ" })[] = [];
 const progress = (msg: string): void => void process.stderr.write(`bench/batch: ${msg}\n`);
 const cell = (text: string, width: number): string => text.padStart(width);
 const ms = (samples: number[] | undefined, p: number): string => (samples === undefined || samples.length === 0 ? "" : fmt(percentile(samples, p)));
@@ -141,9 +141,12 @@ try {
     const redisUrl = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
     const queueRun = { workspaces: queueWorkspaces, maxConcurrency: 8, workerConcurrency: queueConcurrency, redisUrl };
     await runQueueOnly({ ...queueRun, jobs: 1_000, workerProcesses: 1 });
+    await runBullmqOnly({ ...queueRun, jobs: 1_000, workerProcesses: 1 });
     for (const processes of [1, 2]) {
-      progress(`queue only: ${queueJobs} no-op jobs, ${processes} worker process(es)…`);
-      queueRows.push({ ...(await runQueueOnly({ ...queueRun, jobs: queueJobs, workerProcesses: processes })), processes });
+      progress(`queue only: ${queueJobs} no-op jobs, BullMQ alone, ${processes} worker process(es)…`);
+      queueRows.push({ ...(await runBullmqOnly({ ...queueRun, jobs: queueJobs, workerProcesses: processes })), processes, path: "BullMQ alone (baseline)" });
+      progress(`queue only: ${queueJobs} no-op jobs, admission + BullMQ, ${processes} worker process(es)…`);
+      queueRows.push({ ...(await runQueueOnly({ ...queueRun, jobs: queueJobs, workerProcesses: processes })), processes, path: "admission + BullMQ" });
     }
   }
 } finally {
@@ -160,6 +163,19 @@ if (rows.length > 0) {
 
 if (queueRows.length > 0) {
   console.log(`\nqueue only: no-op page jobs through admission (${queueWorkspaces} workspaces at max_concurrency 8) + BullMQ, ${queueConcurrency} slots per worker process, load average at start ${fmt(loadAtStart, 1)}\n`);
-  console.log(`${"worker processes".padEnd(18)} ${cell("jobs", 7)} ${cell("wall ms", 8)} ${cell("jobs/s", 8)}`);
-  for (const q of queueRows) console.log(`${String(q.processes).padEnd(18)} ${cell(String(q.jobs), 7)} ${cell(fmt(q.wallMs), 8)} ${cell(fmt(q.jobsPerSecond), 8)}`);
+  console.log(`${"path".padEnd(26)} ${cell("procs", 5)} ${cell("jobs", 7)} ${cell("wall ms", 8)} ${cell("jobs/s", 8)} ${cell("vs BullMQ", 9)}   CPU µs per job: workers / Redis / bench; cores busy (of ${cpus().length})`);
+  for (const q of queueRows) {
+    const base = queueRows.find((b) => b.path === "BullMQ alone (baseline)" && b.processes === q.processes);
+    const ratio = base && q !== base ? `${fmt((100 * q.jobsPerSecond) / base.jobsPerSecond)} %` : "";
+    const perJob = (part: string) => fmt(((q.cpu[part] ?? 0) * 1e6) / q.jobs);
+    const busy = Object.values(q.cpu).reduce((a, b) => a + b, 0) / (q.wallMs / 1000);
+    console.log(
+      `${q.path.padEnd(26)} ${cell(String(q.processes), 5)} ${cell(String(q.jobs), 7)} ${cell(fmt(q.wallMs), 8)} ${cell(fmt(q.jobsPerSecond), 8)} ${cell(ratio, 9)}   ${perJob("workers")} / ${perJob("redis")} / ${perJob("bench")}; ${fmt(busy, 2)}`,
+    );
+  }
+  const second = (path: string) => {
+    const [one, two] = [1, 2].map((n) => queueRows.find((r) => r.path === path && r.processes === n));
+    return one && two ? `${fmt(two.jobsPerSecond / one.jobsPerSecond, 2)}×` : "n/a";
+  };
+  console.log(`2 worker processes ÷ 1: BullMQ alone ${second("BullMQ alone (baseline)")}, admission + BullMQ ${second("admission + BullMQ")}`);
 }

@@ -5,8 +5,9 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes, randomUUID } from "node:crypto";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
-import { AdmissionController, createPageQueue, createRedisConnection, type PendingItem } from "@browserfleet/queue";
+import { AdmissionController, createPageQueue, createRedisConnection, enqueuePageItems, type PendingItem } from "@browserfleet/queue";
 import { repoRoot } from "../../test/support/app-process.ts";
+import { cpuSecondsOf, cpuSecondsOfCommand, measureCpu, ownCpuSeconds, type CpuSplit } from "./process-cpu.ts";
 
 export interface QueueRunOptions {
   jobs: number;
@@ -23,6 +24,24 @@ export interface QueueRunResult {
   jobs: number;
   wallMs: number;
   jobsPerSecond: number;
+  /** CPU seconds over the run: the worker processes, Redis, this process (the producer and its polling). */
+  cpu: CpuSplit;
+}
+
+function cpuOfRun(workers: ChildProcess[]): () => CpuSplit {
+  return measureCpu({ workers: () => cpuSecondsOf(workers.map((w) => w.pid!)), redis: () => cpuSecondsOfCommand("redis-server"), bench: ownCpuSeconds });
+}
+
+function workerEnv(options: QueueRunOptions, prefix: string, mode: "admission" | "bare"): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "/root",
+    REDIS_URL: options.redisUrl,
+    QUEUE_BENCH_PREFIX: prefix,
+    QUEUE_BENCH_CONCURRENCY: String(options.workerConcurrency),
+    QUEUE_BENCH_LEASE_MS: String(LEASE_MS),
+    QUEUE_BENCH_MODE: mode,
+  };
 }
 
 const LEASE_MS = 30_000;
@@ -37,14 +56,7 @@ export async function runQueueOnly(options: QueueRunOptions): Promise<QueueRunRe
   const admission = new AdmissionController({ redis, queue, prefix, leaseMs: LEASE_MS });
   const workers: ChildProcess[] = [];
   try {
-    const env = {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "/root",
-      REDIS_URL: options.redisUrl,
-      QUEUE_BENCH_PREFIX: prefix,
-      QUEUE_BENCH_CONCURRENCY: String(options.workerConcurrency),
-      QUEUE_BENCH_LEASE_MS: String(LEASE_MS),
-    };
+    const env = workerEnv(options, prefix, "admission");
     await Promise.all(Array.from({ length: options.workerProcesses }, () => startNoopWorker(env, workers)));
     const capacity = options.workerProcesses * options.workerConcurrency;
     while ((await admission.snapshot()).capacity < capacity) await sleep(POLL_MS);
@@ -57,6 +69,7 @@ export async function runQueueOnly(options: QueueRunOptions): Promise<QueueRunRe
       items.get(ws)!.push({ itemId: randomUUID(), jobId: jobIds.get(ws)! });
     }
 
+    const cpu = cpuOfRun(workers);
     const startedAt = performance.now();
     for (const ws of workspaceIds) await admission.enqueue(ws, options.maxConcurrency, items.get(ws)!);
     const deadline = Date.now() + Math.max(60_000, options.jobs * 10);
@@ -71,13 +84,48 @@ export async function runQueueOnly(options: QueueRunOptions): Promise<QueueRunRe
       await sleep(POLL_MS);
     }
     const wallMs = performance.now() - startedAt;
-    return { jobs: options.jobs, wallMs, jobsPerSecond: (options.jobs / wallMs) * 1000 };
+    return { jobs: options.jobs, wallMs, jobsPerSecond: (options.jobs / wallMs) * 1000, cpu: cpu() };
   } finally {
     await Promise.all(workers.map(stopChild));
     await queue.obliterate({ force: true }).catch(() => undefined);
     await deleteKeys(redis, `${prefix}:adm:*`);
     await queue.close();
     await redis.quit();
+  }
+}
+
+/**
+ * The baseline in the same run: the same no-op jobs straight into the same BullMQ queue (same job
+ * options and ids) for the same consumers, no admission: what BullMQ alone does on this machine.
+ */
+export async function runBullmqOnly(options: Omit<QueueRunOptions, "workspaces" | "maxConcurrency">): Promise<QueueRunResult> {
+  const prefix = `bench_b_${randomBytes(5).toString("hex")}`;
+  const queue = createPageQueue({ redisUrl: options.redisUrl, prefix, attempts: 1 });
+  const workers: ChildProcess[] = [];
+  try {
+    const env = workerEnv({ ...options, workspaces: 0, maxConcurrency: 0 }, prefix, "bare");
+    await Promise.all(Array.from({ length: options.workerProcesses }, () => startNoopWorker(env, workers)));
+    const jobId = randomUUID();
+    const workspaceId = randomUUID();
+    const cpu = cpuOfRun(workers);
+    const startedAt = performance.now();
+    for (let i = 0; i < options.jobs; i += 1_000) {
+      const chunk = Array.from({ length: Math.min(1_000, options.jobs - i) }, () => ({ workspaceId, itemId: randomUUID(), jobId, ticket: "1" }));
+      await enqueuePageItems(queue, chunk);
+    }
+    const deadline = Date.now() + Math.max(60_000, options.jobs * 10);
+    for (;;) {
+      const counts = await queue.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children");
+      if (Object.values(counts).every((n) => n === 0)) break;
+      if (Date.now() > deadline) throw new Error(`BullMQ baseline stuck: ${JSON.stringify(counts)}`);
+      await sleep(POLL_MS);
+    }
+    const wallMs = performance.now() - startedAt;
+    return { jobs: options.jobs, wallMs, jobsPerSecond: (options.jobs / wallMs) * 1000, cpu: cpu() };
+  } finally {
+    await Promise.all(workers.map(stopChild));
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
   }
 }
 
