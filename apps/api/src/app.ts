@@ -57,10 +57,11 @@ export function buildApp(deps: ApiDeps): express.Express {
   v1.use(rateLimit(deps.rateLimits, deps.logger));
   // Job-creating POSTs are exactly the idempotent ones; the rules sit on the routes, so they see what the handlers see.
   for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, submissionLimit(deps.rateLimits, deps.logger), idempotency(deps));
+  // Job reads first: polled far more often than anything is submitted, and no other router shares their paths.
+  v1.use(jobRoutes(deps));
   v1.use(singlePageRoutes(deps));
   v1.use(batchAndCrawlRoutes(deps));
   v1.use(taskRoutes(deps));
-  v1.use(jobRoutes(deps));
   v1.use(creditRoutes(deps));
   v1.use(usageRoutes(deps));
   v1.use(webhookRoutes(deps));
