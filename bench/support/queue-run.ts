@@ -72,19 +72,14 @@ export async function runQueueOnly(options: QueueRunOptions): Promise<QueueRunRe
     const cpu = cpuOfRun(workers);
     const startedAt = performance.now();
     for (const ws of workspaceIds) await admission.enqueue(ws, options.maxConcurrency, items.get(ws)!);
-    const deadline = Date.now() + Math.max(60_000, options.jobs * 10);
     // Cheap check first (leases fleet-wide), so polling adds little to the Redis being measured.
-    for (;;) {
+    await pollUntilDone(options.jobs, "queue run", async () => {
       const fleet = await admission.snapshot();
-      if (fleet.leases === 0) {
-        const pending = await Promise.all(workspaceIds.map(async (ws) => (await admission.snapshot(ws)).pending));
-        if (pending.every((n) => n === 0)) break;
-      }
-      if (Date.now() > deadline) throw new Error(`queue run stuck: ${JSON.stringify(fleet)}`);
-      await sleep(POLL_MS);
-    }
-    const wallMs = performance.now() - startedAt;
-    return { jobs: options.jobs, wallMs, jobsPerSecond: (options.jobs / wallMs) * 1000, cpu: cpu() };
+      if (fleet.leases > 0) return JSON.stringify(fleet);
+      const pending = await Promise.all(workspaceIds.map(async (ws) => (await admission.snapshot(ws)).pending));
+      return pending.every((n) => n === 0) ? null : `pending ${JSON.stringify(pending)}`;
+    });
+    return resultOf(options.jobs, startedAt, cpu);
   } finally {
     await Promise.all(workers.map(stopChild));
     await queue.obliterate({ force: true }).catch(() => undefined);
@@ -113,20 +108,32 @@ export async function runBullmqOnly(options: Omit<QueueRunOptions, "workspaces" 
       const chunk = Array.from({ length: Math.min(1_000, options.jobs - i) }, () => ({ workspaceId, itemId: randomUUID(), jobId, ticket: "1" }));
       await enqueuePageItems(queue, chunk);
     }
-    const deadline = Date.now() + Math.max(60_000, options.jobs * 10);
-    for (;;) {
+    await pollUntilDone(options.jobs, "BullMQ baseline", async () => {
       const counts = await queue.getJobCounts("wait", "active", "delayed", "prioritized", "waiting-children");
-      if (Object.values(counts).every((n) => n === 0)) break;
-      if (Date.now() > deadline) throw new Error(`BullMQ baseline stuck: ${JSON.stringify(counts)}`);
-      await sleep(POLL_MS);
-    }
-    const wallMs = performance.now() - startedAt;
-    return { jobs: options.jobs, wallMs, jobsPerSecond: (options.jobs / wallMs) * 1000, cpu: cpu() };
+      return Object.values(counts).every((n) => n === 0) ? null : JSON.stringify(counts);
+    });
+    return resultOf(options.jobs, startedAt, cpu);
   } finally {
     await Promise.all(workers.map(stopChild));
     await queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
   }
+}
+
+/** Polls `remaining` (null once every job is done, else what is left) until done; throws past a deadline that grows with the run. */
+async function pollUntilDone(jobs: number, what: string, remaining: () => Promise<string | null>): Promise<void> {
+  const deadline = Date.now() + Math.max(60_000, jobs * 10);
+  for (;;) {
+    const left = await remaining();
+    if (left === null) return;
+    if (Date.now() > deadline) throw new Error(`${what} stuck: ${left}`);
+    await sleep(POLL_MS);
+  }
+}
+
+function resultOf(jobs: number, startedAt: number, cpu: () => CpuSplit): QueueRunResult {
+  const wallMs = performance.now() - startedAt;
+  return { jobs, wallMs, jobsPerSecond: (jobs / wallMs) * 1000, cpu: cpu() };
 }
 
 async function startNoopWorker(env: Record<string, string>, started: ChildProcess[]): Promise<void> {
