@@ -10,7 +10,7 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 
 type Agent = { id: string; status: string; cdp_url: string; session_id: string; cost_credits: number; ended_reason: string | null; ended_at: string | null; started_at: string | null };
 
-// Agent time runs 200× faster: a 10-minute charging block is 3 s, a 900 s TTL 4.5 s, a 200 s idle timeout 1 s.
+// Agent time runs 200× faster: a 10-minute charging block is 3 s, a 2,100 s TTL 10.5 s, a 200 s idle timeout 1 s.
 const SCALE = 0.005;
 const BLOCK_MS = 600_000 * SCALE;
 
@@ -59,7 +59,8 @@ describe.concurrent("an agent's life ends once, with its reason, its browser gon
   it("TTL: ends `ttl` at expires_at, its Chromium exits, the client is closed, charged its started blocks", async () => {
     const ws = await workspace("ttl");
     // The default idle timeout is 1.5 s at this scale: a loaded machine may take longer to attach.
-    const agent = await ws.create({ ttl_seconds: 900, idle_timeout_seconds: 3600 });
+    // The TTL (10.5 s) leaves a loaded machine time to attach before it expires (4.5 s once did not).
+    const agent = await ws.create({ ttl_seconds: 2100, idle_timeout_seconds: 3600 });
     const pid = await ws.pidOf(agent.session_id);
     expect(isRunning(pid)).toBe(true);
     const browser = await chromium.connectOverCDP(agent.cdp_url);
@@ -67,17 +68,17 @@ describe.concurrent("an agent's life ends once, with its reason, its browser gon
     const ended = await ws.waitEnded(agent.id);
     await disconnected;
     expect(ended).toMatchObject({ status: "destroyed", ended_reason: "ttl" });
-    // 900 s of agent time is one and a half blocks: two started blocks, the whole reservation.
-    expect(ended.cost_credits).toBe(2);
+    // 2,100 s of agent time is three and a half blocks: four started blocks, the whole reservation.
+    expect(ended.cost_credits).toBe(4);
     await waitUntil(() => !isRunning(pid), 10_000, "agent Chromium gone");
     const { balance, ledgerSum } = await balanceAndLedger(stack.prisma, ws.workspaceId);
-    expect(balance).toBe(98);
+    expect(balance).toBe(96);
     expect(ledgerSum).toBe(balance);
     await receiver.waitFor(() => ws.eventsOf(agent.id, "agent.destroyed").length > 0, 15_000);
     expect(ws.eventsOf(agent.id, "agent.provisioned")).toHaveLength(1);
     const destroyed = ws.eventsOf(agent.id, "agent.destroyed");
     expect(destroyed).toHaveLength(1);
-    expect(destroyed[0]!.body.data).toMatchObject({ agent_id: agent.id, mode: "burner", reason: "ttl", cost_credits: 2 });
+    expect(destroyed[0]!.body.data).toMatchObject({ agent_id: agent.id, mode: "burner", reason: "ttl", cost_credits: 4 });
   });
 
   it("idle: ends `idle` when no CDP client is attached for idle_timeout_seconds, never while one is", async () => {

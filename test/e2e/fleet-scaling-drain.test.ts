@@ -100,7 +100,12 @@ it("a batch runs on 1, then 2, then 3 workers, one drained mid-batch: every page
 
   // The middle worker, told to stop while it renders.
   let renderingAtSigterm = 0;
-  await waitUntil(async () => (renderingAtSigterm = await pagesInFlight(second)) > 0, 30_000, "the second worker rendering");
+  // A loaded machine once took over 30 s here; the message says what the fleet was doing if it never happens.
+  await waitUntil(async () => (renderingAtSigterm = await pagesInFlight(second)) > 0, 90_000, "the second worker rendering").catch(async (err: Error) => {
+    const inFlight = await Promise.all([first, second, third].map((w) => pagesInFlight(w).catch((e: Error) => e.message)));
+    const rendered = [first, second, third].map((w) => renderedBy(w).length);
+    throw new Error(`${err.message}: ${await finished()} of ${PAGES} finished; in flight per worker ${JSON.stringify(inFlight)}; rendered per worker ${JSON.stringify(rendered)}; alive ${JSON.stringify([first, second, third].map(isAlive))}`);
+  });
   const exited = exitOf(second);
   const sigtermAt = Date.now();
   second.child.kill("SIGTERM");
