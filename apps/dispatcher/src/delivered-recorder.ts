@@ -1,3 +1,4 @@
+import { createTurnBatcher } from "@browserfleet/core";
 import { recordDeliveredAttempts, type DeliveredAttempt, type DriverPool } from "@browserfleet/db";
 
 export type DeliveredOutcome = "delivered" | "lease_lost";
@@ -17,38 +18,13 @@ const MAX_BATCH = 256;
  * a bad row) is written again attempt by attempt, so one attempt never fails its neighbours.
  */
 export function createDeliveredRecorder(driver: DriverPool): DeliveredRecorder {
-  const waiting: { attempt: DeliveredAttempt; resolve: (o: DeliveredOutcome) => void; reject: (err: unknown) => void }[] = [];
-  let writing = false;
-
-  const write = async (batch: typeof waiting): Promise<void> => {
-    try {
-      const owned = await recordDeliveredAttempts(driver, batch.map((w) => w.attempt));
-      for (const w of batch) w.resolve(owned.has(w.attempt.taskId) ? "delivered" : "lease_lost");
-    } catch (err) {
-      if (batch.length === 1) {
-        batch[0]!.reject(err);
-        return;
-      }
-      await Promise.all(batch.map((w) => write([w])));
-    }
-  };
-
-  const drain = async (): Promise<void> => {
-    try {
-      while (waiting.length > 0) await write(waiting.splice(0, MAX_BATCH));
-    } finally {
-      writing = false;
-    }
-  };
-
-  return {
-    record: (attempt) =>
-      new Promise<DeliveredOutcome>((resolve, reject) => {
-        waiting.push({ attempt, resolve, reject });
-        if (writing) return;
-        writing = true;
-        // After this turn's I/O callbacks: answers that arrived together are written together.
-        setImmediate(() => void drain());
-      }),
-  };
+  const batcher = createTurnBatcher<DeliveredAttempt, DeliveredOutcome>({
+    maxBatch: MAX_BATCH,
+    onFailure: "split",
+    write: async (attempts) => {
+      const owned = await recordDeliveredAttempts(driver, attempts);
+      return attempts.map((a) => (owned.has(a.taskId) ? "delivered" : "lease_lost"));
+    },
+  });
+  return { record: (attempt) => batcher.add(attempt) };
 }

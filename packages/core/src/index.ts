@@ -41,3 +41,4 @@ export * from "./tasks/task-step.ts";
 export * from "./tasks/task-key-name.ts";
 export * from "./schemas/task-tools.ts";
 export * from "./schemas/tasks.ts";
+export * from "./batching/turn-batcher.ts";

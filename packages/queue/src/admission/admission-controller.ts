@@ -1,3 +1,4 @@
+import { createTurnBatcher, type TurnBatcher } from "@browserfleet/core";
 import type { Redis } from "ioredis";
 import { enqueuePageItems, type PageQueue } from "../page-queue.ts";
 import type { PageJobData } from "../page-job.ts";
@@ -48,8 +49,8 @@ export class AdmissionController {
   readonly leaseMs: number;
   private readonly defaultLimit: number;
   private readonly maxAdmit: number;
-  private readonly releases: { args: [string, string, string]; resolve: (dispatched: number) => void; reject: (err: unknown) => void }[] = [];
-  private releasing = false;
+  /** Releases of one event-loop turn (a worker's slots finishing together) as one Lua call; answers what each admitted. */
+  private readonly releases: TurnBatcher<[string, string, string], number>;
 
   constructor(options: AdmissionOptions) {
     this.redis = defineAdmissionScripts(options.redis);
@@ -58,6 +59,15 @@ export class AdmissionController {
     this.leaseMs = options.leaseMs;
     this.defaultLimit = options.defaultLimit ?? DEFAULT_MAX_CONCURRENCY;
     this.maxAdmit = options.maxAdmitPerCall ?? 500;
+    this.releases = createTurnBatcher({
+      maxBatch: MAX_RELEASES_PER_CALL,
+      // One Lua call ends every lease of the batch or none: all of them see its error.
+      onFailure: "reject-all",
+      write: async (batch) => {
+        const dispatched = await this.dispatch(await this.redis.bfAdmRelease(...this.common(), ...batch.flat()));
+        return batch.map((_, i) => (i === 0 ? dispatched : 0));
+      },
+    });
   }
 
   /**
@@ -83,29 +93,7 @@ export class AdmissionController {
    * one hand-off to BullMQ; the items that call admitted are counted in the first release's answer.
    */
   release(itemId: string, ticket: string, options: { requeue?: boolean } = {}): Promise<number> {
-    return new Promise<number>((resolve, reject) => {
-      this.releases.push({ args: [itemId, ticket, options.requeue ? "requeue" : ""], resolve, reject });
-      if (this.releasing) return;
-      this.releasing = true;
-      setImmediate(() => void this.releaseWaiting());
-    });
-  }
-
-  private async releaseWaiting(): Promise<void> {
-    try {
-      while (this.releases.length > 0) {
-        const batch = this.releases.splice(0, MAX_RELEASES_PER_CALL);
-        try {
-          const admitted = await this.redis.bfAdmRelease(...this.common(), ...batch.flatMap((r) => r.args));
-          const dispatched = await this.dispatch(admitted);
-          batch.forEach((r, i) => r.resolve(i === 0 ? dispatched : 0));
-        } catch (err) {
-          for (const r of batch) r.reject(err);
-        }
-      }
-    } finally {
-      this.releasing = false;
-    }
+    return this.releases.add([itemId, ticket, options.requeue ? "requeue" : ""]);
   }
 
   /** True while this ticket holds the item's lease (and extends it); false means stop: someone else has it. */
