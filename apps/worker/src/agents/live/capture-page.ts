@@ -1,3 +1,4 @@
+import { settleWithin, withTimeout } from "@browserfleet/runtime";
 import type { HostedSession } from "../hosted-session.ts";
 import { pageFollowerOf } from "./page-follower.ts";
 
@@ -6,11 +7,19 @@ const MAX_FULL_PAGE_WIDTH = 4_096;
 const MAX_FULL_PAGE_HEIGHT = 16_384;
 /** How long a page just opened may take to be attached by the identity connection. */
 const ATTACH_TIMEOUT_MS = 2_000;
+/**
+ * A shot waits for a compositor frame, and some headless Chromium builds composite none for a tab in
+ * the background (not reproduced on 156, seen elsewhere): past this, the page is brought to front.
+ */
+const FRAME_WAIT_MS = 5_000;
+/** Longest wait for the shot once the page is in front: a full-page PNG of a long page takes seconds. */
+const CAPTURE_TIMEOUT_MS = 20_000;
 
 /**
  * A PNG of the page the live view follows (the most recently opened, activated or navigated one),
  * on the worker's own CDP session with that page. Null when the browser has
- * no page. A full-page shot takes the content size from Page.getLayoutMetrics, bounded.
+ * no page. A full-page shot takes the content size from Page.getLayoutMetrics, bounded. A page in
+ * the background is brought to front only when its shot waits for a frame that never comes.
  */
 export async function capturePage(session: HostedSession, fullPage: boolean): Promise<{ png: string; url: string } | null> {
   const follower = await pageFollowerOf(session);
@@ -29,7 +38,14 @@ export async function capturePage(session: HostedSession, fullPage: boolean): Pr
       const height = Math.max(1, Math.min(MAX_FULL_PAGE_HEIGHT, Math.ceil(metrics.cssContentSize.height)));
       params = { format: "png", captureBeyondViewport: true, clip: { x: 0, y: 0, width, height, scale: 1 } };
     }
-    const shot = await cdp.send<{ data: string }>("Page.captureScreenshot", params, sessionId);
+    const capture = cdp.send<{ data: string }>("Page.captureScreenshot", params, sessionId);
+    // Answered later or never once given up on: its outcome is not ours any more.
+    capture.catch(() => undefined);
+    let shot = await settleWithin(capture, FRAME_WAIT_MS, () => null);
+    if (shot === null) {
+      await cdp.send("Page.bringToFront", {}, sessionId);
+      shot = await withTimeout(capture, CAPTURE_TIMEOUT_MS, `the agent's page gave no frame within ${(FRAME_WAIT_MS + CAPTURE_TIMEOUT_MS) / 1000} s`);
+    }
     const info = await cdp.send<{ targetInfo: { url: string } }>("Target.getTargetInfo", { targetId: page.targetId }).catch(() => null);
     return { png: shot.data, url: info?.targetInfo.url ?? page.url };
   } finally {
