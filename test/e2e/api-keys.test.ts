@@ -190,6 +190,13 @@ describe("DELETE /v1/keys/{id}", () => {
     const victim = await admin.post("/v1/keys", { name: "leaked" });
     const leaked = urls.map((url) => apiClient(url, victim.body.key as string));
     for (const client of leaked) expect((await client.get("/v1/credits")).status).toBe(200);
+    // The polled job reads (the job is read in the key lookup's statement) serve the workspace's job, never another's.
+    const job = await admin.post("/v1/quick/scrape", { url: "http://127.0.0.1:9/revoked", async: true });
+    expect(job.status, JSON.stringify(job.body)).toBe(202);
+    const jobPaths = [`/v1/jobs/${job.body.id as string}`, `/v1/jobs/${job.body.id as string}/status`];
+    for (const client of leaked) for (const path of jobPaths) expect((await client.get(path)).status).toBe(200);
+    const stranger = apiClient(urls[1], (await stack.newWorkspace("stranger")).apiKey);
+    for (const path of jobPaths) expectError(await stranger.get(path), 404, "NOT_FOUND");
 
     const revoked = await admin.call("DELETE", `/v1/keys/${victim.body.id as string}`);
     expect(revoked.status).toBe(204);
@@ -198,7 +205,9 @@ describe("DELETE /v1/keys/{id}", () => {
     for (const client of leaked) {
       expectError(await client.get("/v1/credits"), 401, "INVALID_API_KEY");
       expectError(await client.post("/v1/keys", { name: "escape" }), 401, "INVALID_API_KEY");
+      for (const path of jobPaths) expectError(await client.get(path), 401, "INVALID_API_KEY");
     }
+    for (const path of jobPaths) expect((await admin.get(path)).status).toBe(200);
     expect((await admin.get("/v1/credits")).status).toBe(200);
 
     // Idempotent: a retried DELETE answers 204 again and keeps the first revoked_at.

@@ -13,6 +13,7 @@ import { openApiRoutes } from "./openapi/openapi-routes.ts";
 import { idempotency } from "./idempotency/idempotency.ts";
 import { IDEMPOTENT_POST_PATHS } from "./idempotency/idempotent-routes.ts";
 import { jobRoutes } from "./jobs/job-routes.ts";
+import { jobIdToPrefetch } from "./jobs/prefetched-job.ts";
 import { rateLimit, submissionLimit } from "./http/rate-limit.ts";
 import { ROUTING } from "./http/routing-options.ts";
 import { keyRoutes } from "./keys/key-routes.ts";
@@ -53,7 +54,7 @@ export function buildApp(deps: ApiDeps): express.Express {
   app.use(liveViewRoutes(deps));
   const v1 = express.Router(ROUTING);
   v1.use(jsonBody(deps.config.BODY_LIMIT_BYTES));
-  v1.use(authenticate(deps.driver, deps.keyUsage));
+  v1.use(authenticate(deps.driver, deps.keyUsage, jobIdToPrefetch));
   v1.use(rateLimit(deps.rateLimits, deps.logger));
   // Job-creating POSTs are exactly the idempotent ones; the rules sit on the routes, so they see what the handlers see.
   for (const path of IDEMPOTENT_POST_PATHS) v1.post(path, submissionLimit(deps.rateLimits, deps.logger), idempotency(deps));

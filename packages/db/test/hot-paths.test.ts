@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { hashApiKey } from "@browserfleet/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createDriverPool, createJob, createJobHot, createWorkspace, findApiKeyByHash, findApiKeyByHashHot, findJob, findJobHot, type DriverPool } from "../src/index.ts";
+import { createDriverPool, createJob, createJobHot, createWorkspace, findApiKeyAndJobHot, findApiKeyByHash, findApiKeyByHashHot, findJob, findJobHot, type DriverPool } from "../src/index.ts";
 import { useTemporaryPrisma } from "./temporary-prisma.ts";
 
 // The driver's reads must give exactly what Prisma's give (the API serves them as the same types).
@@ -67,6 +67,26 @@ describe("hot reads through the pg driver", () => {
       expect(await findJobHot(reads, other.id, job.id)).toBeNull();
     }
     expect(await findJobHot(reads, workspace.id, randomUUID())).toBeNull();
+  });
+
+  it("reads a key and a job in one statement as the two reads do: the job only in the key's workspace, the key revoked or not, nothing for an unknown key", async () => {
+    const { workspace, apiKey } = await createWorkspace(db.prisma, { name: "hot-key-job" });
+    const { workspace: other, apiKey: otherKey } = await createWorkspace(db.prisma, { name: "hot-key-job-other" });
+    await db.prisma.workspace.update({ where: { id: workspace.id }, data: { maxConcurrency: 6, requestsPerMinute: 321, submissionsPerSecond: 9 } });
+    const job = await db.prisma.job.create({ data: { id: randomUUID(), workspaceId: workspace.id, kind: "batch", params: { urls: 2 }, errorMessage: "x" } });
+    const hash = hashApiKey(apiKey.key);
+    const both = await findApiKeyAndJobHot(reads, hash, job.id);
+    expect(both.key).toEqual(await findApiKeyByHash(db.prisma, hash));
+    expect(both.job).toEqual(await findJob(db.prisma, workspace.id, job.id));
+    expect(Object.keys(both.job!).sort()).toEqual(Object.keys(job).sort());
+    // Another workspace's key finds itself, never the job; an unknown job id is null; an unknown key is nothing at all.
+    const foreign = await findApiKeyAndJobHot(reads, hashApiKey(otherKey.key), job.id);
+    expect(foreign).toEqual({ key: await findApiKeyByHash(db.prisma, hashApiKey(otherKey.key)), job: null });
+    expect(foreign.key?.workspaceId).toBe(other.id);
+    expect((await findApiKeyAndJobHot(reads, hash, randomUUID())).job).toBeNull();
+    expect(await findApiKeyAndJobHot(reads, hashApiKey("agt_live_00000000000000000000000000000000"), job.id)).toEqual({ key: null, job: null });
+    await db.prisma.apiKey.update({ where: { id: apiKey.id }, data: { revokedAt: new Date() } });
+    expect((await findApiKeyAndJobHot(reads, hash, job.id)).key?.revokedAt).toBeInstanceOf(Date);
   });
 });
 

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, hashApiKey, isWellFormedApiKey } from "@browserfleet/core";
-import { findApiKeyByHashHot, type DriverPool } from "@browserfleet/db";
+import { findApiKeyAndJobHot, findApiKeyByHashHot, type ApiKeyLookup, type DriverPool } from "@browserfleet/db";
 import type { KeyUsageRecorder } from "../keys/key-usage-recorder.ts";
 
 declare module "express-serve-static-core" {
@@ -22,16 +22,26 @@ function presentedKey(req: Request): string | undefined {
 /**
  * X-API-Key or Bearer; only sha256(key) is looked up. Missing → UNAUTHORIZED, anything else wrong → INVALID_API_KEY.
  * No auth cache: one indexed lookup per request keeps a revocation effective on every replica at the next request
- * (through the driver, not Prisma: it runs on every request).
+ * (through the driver, not Prisma: it runs on every request). A request `prefetch` names a job id for
+ * (a polled job read) has that job read in the same statement and left on req.prefetchedJob.
  */
-export function authenticate(driver: DriverPool, keyUsage: KeyUsageRecorder) {
+export function authenticate(driver: DriverPool, keyUsage: KeyUsageRecorder, prefetch: (req: Request) => string | undefined = () => undefined) {
   return async (req: Request, _res: Response, next: NextFunction): Promise<void> => {
     const key = presentedKey(req);
     if (key === undefined || key === "") {
       throw new ApiError("UNAUTHORIZED", "missing API key: send X-API-Key or Authorization: Bearer <key>");
     }
     if (!isWellFormedApiKey(key)) throw new ApiError("INVALID_API_KEY", "API key is malformed (expected agt_live_ followed by 32 hex characters)");
-    const found = await findApiKeyByHashHot(driver, hashApiKey(key));
+    const keyHash = hashApiKey(key);
+    const jobId = prefetch(req);
+    let found: ApiKeyLookup | null;
+    if (jobId === undefined) found = await findApiKeyByHashHot(driver, keyHash);
+    else {
+      const read = await findApiKeyAndJobHot(driver, keyHash, jobId);
+      found = read.key;
+      // Only a live key's read is kept: the job of a revoked key's workspace is never looked at.
+      if (found && found.revokedAt === null) req.prefetchedJob = { id: jobId, job: read.job };
+    }
     if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
     req.auth = { workspaceId: found.workspaceId, keyId: found.id, maxConcurrency: found.maxConcurrency };
     req.rateLimits = { requestsPerMinute: found.requestsPerMinute, submissionsPerSecond: found.submissionsPerSecond };

@@ -8,6 +8,7 @@ import { listCursorParam } from "../http/list-cursor-param.ts";
 import { uuidParam, validate } from "../http/validate.ts";
 import { jobEnvelope, jobStatusView } from "./job-envelope.ts";
 import { loadJobResult } from "./job-result.ts";
+import { takePrefetchedJob } from "./prefetched-job.ts";
 import { resultsGone } from "./results-gone.ts";
 import { sendResultsPage } from "./results-page.ts";
 import { sendJson } from "../results/json-stream.ts";
@@ -19,7 +20,8 @@ export function jobRoutes(deps: ApiDeps): Router {
 
   const mustFind = async (req: Request): Promise<Job> => {
     const id = uuidParam(req.params.id as string | undefined, "job id");
-    const job = await findJobHot(deps.driver, workspaceOf(req), id);
+    const prefetched = takePrefetchedJob(req, id);
+    const job = prefetched !== undefined ? prefetched : await findJobHot(deps.driver, workspaceOf(req), id);
     if (!job) throw new ApiError("NOT_FOUND", `job ${id} not found`);
     return job;
   };
