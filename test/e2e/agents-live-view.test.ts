@@ -291,4 +291,24 @@ describe("POST /v1/agents/{id}/screenshot", () => {
     expect(ended.status).toBe(409);
     expect(ended.body).toMatchObject({ code: "AGENT_NOT_RUNNING" });
   });
+
+  it("never shoots the worker's own pages (its fingerprint reads and detection checks), even while one is open", async () => {
+    const agent = await createAgent({ initial_url: `${site.origin}/color/123456`, ttl_seconds: 3600, idle_timeout_seconds: 3600 });
+    type Shot = { screenshot_png_b64: string; url: string };
+    // The first shot starts following the pages; then each fingerprint read opens (and closes) a page of the worker's while a shot is taken.
+    expect((await client.post<Shot>(`/v1/agents/${agent.id}/screenshot`, {})).body.url).toBe(`${site.origin}/color/123456`);
+    const seen: string[] = [];
+    for (let round = 0; round < 8; round++) {
+      const reading = client.get(`/v1/agents/${agent.id}/fingerprint`);
+      const shots = await Promise.all([0, 15, 30].map(async (ms) => {
+        await new Promise((r) => setTimeout(r, ms));
+        const shot = await client.post<Shot>(`/v1/agents/${agent.id}/screenshot`, {});
+        return `${shot.status} ${shot.body.url}`;
+      }));
+      expect((await reading).status).toBe(200);
+      seen.push(...shots);
+    }
+    expect([...new Set(seen)]).toEqual([`200 ${site.origin}/color/123456`]);
+    expect((await client.call("DELETE", `/v1/agents/${agent.id}`)).status).toBe(204);
+  });
 });

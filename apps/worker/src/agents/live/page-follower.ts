@@ -10,7 +10,8 @@ interface PageInfo {
 
 /**
  * Which page of an agent's browser the user is most likely looking at: the page target most
- * recently created, activated or navigated (Chromium's own pages never). One raw CDP connection
+ * recently created, activated or navigated (Chromium's own pages never, nor the worker's own: the
+ * pages its detection checks and fingerprint reads open in contexts of their own). One raw CDP connection
  * per session with target discovery on; seeded from /json/list, which Chromium orders by last
  * activity. The live view follows it and the screenshot route shoots it.
  */
@@ -20,13 +21,17 @@ export class PageFollower {
   private readonly pages = new Map<string, PageInfo>();
   private readonly listeners = new Set<() => void>();
 
-  private constructor(readonly cdp: RawCdpConnection) {
+  private constructor(
+    readonly cdp: RawCdpConnection,
+    private readonly isWorkersContext: (browserContextId: string) => boolean,
+  ) {
     cdp.onEvent((event) => this.onTargetEvent(event));
   }
 
-  static async open(session: Pick<HostedSession, "browser">): Promise<PageFollower> {
+  static async open(session: Pick<HostedSession, "browser" | "identity">): Promise<PageFollower> {
     const cdp = await RawCdpConnection.open(session.browser.browserWsUrl, CONNECT_TIMEOUT_MS);
-    const follower = new PageFollower(cdp);
+    // The worker registers a context of its own before it opens a page there, so the page's first event is already known as the worker's.
+    const follower = new PageFollower(cdp, (id) => session.identity?.workerContexts.has(id) === true);
     try {
       await cdp.send("Target.setDiscoverTargets", { discover: true });
       const listed = (await (await fetch(`http://127.0.0.1:${session.browser.port}/json/list`, { signal: AbortSignal.timeout(CONNECT_TIMEOUT_MS) })).json()) as { id: string }[];
@@ -52,10 +57,10 @@ export class PageFollower {
   }
 
   private onTargetEvent(event: CdpEvent): void {
-    const info = event.params.targetInfo as { targetId?: string; type?: string; url?: string } | undefined;
+    const info = event.params.targetInfo as { targetId?: string; type?: string; url?: string; browserContextId?: string } | undefined;
     if (event.method === "Target.targetCreated" || event.method === "Target.targetInfoChanged") {
       if (info?.targetId === undefined || info.type !== "page") return;
-      if (isPrivilegedTarget(info)) {
+      if (isPrivilegedTarget(info) || (info.browserContextId !== undefined && this.isWorkersContext(info.browserContextId))) {
         this.forget(info.targetId);
         return;
       }
