@@ -14,19 +14,14 @@ describe("job events", () => {
   it("delivers finished and cancelled to their own handlers, and only under the subscriber's prefix", async () => {
     const prefix = `test-${randomBytes(6).toString("hex")}`;
     const seen: string[] = [];
-    const both = new Promise<void>((resolve) => {
-      const note = (what: string) => (jobId: string) => {
-        seen.push(`${what}:${jobId}`);
-        if (seen.length === 2) resolve();
-      };
-      void subscribeJobEvents(subscribers[0]!, prefix, { finished: note("finished"), cancelled: note("cancelled") }).then(async () => {
-        await announceJobFinished(publisher, `${prefix}-other`, "job-0");
-        await announceJobCancelled(publisher, prefix, "job-1");
-        await announceJobFinished(publisher, prefix, "job-2");
-      });
-    });
-    await both;
-    expect(seen).toEqual(["cancelled:job-1", "finished:job-2"]);
+    const note = (what: string) => (jobId: string) => seen.push(`${what}:${jobId}`);
+    // Awaited, so a failed subscribe fails the test at once instead of leaving it waiting for events.
+    await subscribeJobEvents(subscribers[0]!, prefix, { finished: note("finished"), cancelled: note("cancelled") });
+    await announceJobFinished(publisher, `${prefix}-other`, "job-0");
+    await announceJobCancelled(publisher, prefix, "job-1");
+    await announceJobFinished(publisher, prefix, "job-2");
+    // A bound on the wait only, roomy for a loaded machine (a CI run once waited out the 120 s test timeout here).
+    await expect.poll(() => seen, { timeout: 15_000 }).toEqual(["cancelled:job-1", "finished:job-2"]);
   });
 
   it("subscribes only to the events given a handler", async () => {
