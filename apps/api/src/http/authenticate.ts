@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from "express";
 import { ApiError, hashApiKey, isWellFormedApiKey } from "@browserfleet/core";
-import { findApiKeyAndJobHot, findApiKeyByHashHot, type ApiKeyLookup, type DriverPool } from "@browserfleet/db";
+import { findApiKeyAndJobHot, findApiKeyByHashHot, type DriverPool } from "@browserfleet/db";
 import type { KeyUsageRecorder } from "../keys/key-usage-recorder.ts";
 
 declare module "express-serve-static-core" {
@@ -34,15 +34,11 @@ export function authenticate(driver: DriverPool, keyUsage: KeyUsageRecorder, pre
     if (!isWellFormedApiKey(key)) throw new ApiError("INVALID_API_KEY", "API key is malformed (expected agt_live_ followed by 32 hex characters)");
     const keyHash = hashApiKey(key);
     const jobId = prefetch(req);
-    let found: ApiKeyLookup | null;
-    if (jobId === undefined) found = await findApiKeyByHashHot(driver, keyHash);
-    else {
-      const read = await findApiKeyAndJobHot(driver, keyHash, jobId);
-      found = read.key;
-      // Only a live key's read is kept: the job of a revoked key's workspace is never looked at.
-      if (found && found.revokedAt === null) req.prefetchedJob = { id: jobId, job: read.job };
-    }
+    const read = jobId === undefined ? { key: await findApiKeyByHashHot(driver, keyHash), job: null } : await findApiKeyAndJobHot(driver, keyHash, jobId);
+    const found = read.key;
     if (!found || found.revokedAt !== null) throw new ApiError("INVALID_API_KEY", "API key is unknown or revoked");
+    // Kept only past the check above: the job of a revoked key's workspace is never looked at.
+    if (jobId !== undefined) req.prefetchedJob = { id: jobId, job: read.job };
     req.auth = { workspaceId: found.workspaceId, keyId: found.id, maxConcurrency: found.maxConcurrency };
     req.rateLimits = { requestsPerMinute: found.requestsPerMinute, submissionsPerSecond: found.submissionsPerSecond };
     req.log = req.log.child({ workspace_id: found.workspaceId });
