@@ -74,9 +74,13 @@ describe("turn batcher", () => {
     expect(batches).toEqual([[1, 2, 3], [1], [2], [3]]);
   });
 
-  it("a write answering the wrong number of results fails its entries instead of resolving them with nothing", async () => {
-    const batcher = createTurnBatcher({ write: async () => [1], maxBatch: 10, onFailure: "reject-all" });
-    const results = await Promise.allSettled([1, 2].map((n) => batcher.add(n)));
-    expect(results.every((r) => r.status === "rejected")).toBe(true);
+  it("a write answering the wrong number of results fails its entries instead of resolving them with nothing, and is never written again", async () => {
+    for (const onFailure of ["reject-all", "split"] as const) {
+      let writes = 0;
+      const batcher = createTurnBatcher({ write: async () => (writes++, [1]), maxBatch: 10, onFailure });
+      const results = await Promise.allSettled([1, 2].map((n) => batcher.add(n)));
+      expect(results.every((r) => r.status === "rejected")).toBe(true);
+      expect({ onFailure, writes }).toEqual({ onFailure, writes: 1 });
+    }
   });
 });

@@ -34,21 +34,25 @@ export function createTurnBatcher<T, R>(options: TurnBatcherOptions<T, R>): Turn
   const waiting: Waiting<T, R>[] = [];
   let writing = false;
 
-  const settle = (batch: Waiting<T, R>[], results: R[]): void => {
-    if (results.length !== batch.length) throw new Error(`a batch write answered ${results.length} results for ${batch.length} entries`);
-    batch.forEach((w, i) => w.resolve(results[i]!));
-  };
-
   const write = async (batch: Waiting<T, R>[]): Promise<void> => {
+    let results: R[];
     try {
-      settle(batch, await options.write(batch.map((w) => w.entry)));
+      results = await options.write(batch.map((w) => w.entry));
     } catch (err) {
       if (options.onFailure === "split" && batch.length > 1) {
         for (const w of batch) await write([w]);
         return;
       }
       for (const w of batch) w.reject(err);
+      return;
     }
+    // A write that went through but miscounted is never written again (that could write its entries twice).
+    if (results.length !== batch.length) {
+      const err = new Error(`a batch write answered ${results.length} results for ${batch.length} entries`);
+      for (const w of batch) w.reject(err);
+      return;
+    }
+    batch.forEach((w, i) => w.resolve(results[i]!));
   };
 
   const drain = async (): Promise<void> => {
