@@ -14,6 +14,10 @@ describe("job events", () => {
   it("delivers finished and cancelled to their own handlers, and only under the subscriber's prefix", async () => {
     const prefix = `test-${randomBytes(6).toString("hex")}`;
     const seen: string[] = [];
+    // What the subscriber's connection went through, shown if an event never comes (a CI run once missed one).
+    const connectionEvents: string[] = [];
+    for (const event of ["ready", "close", "reconnecting", "error"]) subscribers[0]!.on(event, () => connectionEvents.push(event));
+    await Promise.all([publisher, subscribers[0]!].map((c) => (c.status === "ready" ? undefined : new Promise((resolve) => c.once("ready", resolve)))));
     const note = (what: string) => (jobId: string) => seen.push(`${what}:${jobId}`);
     // Awaited, so a failed subscribe fails the test at once instead of leaving it waiting for events.
     await subscribeJobEvents(subscribers[0]!, prefix, { finished: note("finished"), cancelled: note("cancelled") });
@@ -21,7 +25,13 @@ describe("job events", () => {
     await announceJobCancelled(publisher, prefix, "job-1");
     await announceJobFinished(publisher, prefix, "job-2");
     // A bound on the wait only, roomy for a loaded machine (a CI run once waited out the 120 s test timeout here).
-    await expect.poll(() => seen, { timeout: 15_000 }).toEqual(["cancelled:job-1", "finished:job-2"]);
+    await expect
+      .poll(() => seen, { timeout: 15_000 })
+      .toEqual(["cancelled:job-1", "finished:job-2"])
+      .catch(async (err: Error) => {
+        const subscribed = await publisher.call("PUBSUB", "NUMSUB", `${prefix}:events:job-cancelled`, `${prefix}:events:job-finished`);
+        throw new Error(`${err.message}; subscribers per channel ${JSON.stringify(subscribed)}; subscriber connection: ${connectionEvents.join(", ") || "no events"}`);
+      });
   });
 
   it("subscribes only to the events given a handler", async () => {
